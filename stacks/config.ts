@@ -1,0 +1,703 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+  addressInCidr,
+  cidrContains,
+  cidrsOverlap,
+  isIpv4Address,
+  isIpv4Cidr,
+} from "../infra/cidr";
+import { ResourceNamer, NamingError, type AzureResourceKind } from "../infra/naming";
+import { STANDARD_TAG_NAMES } from "../infra/tags";
+
+/** The Pulumi project name; config keys are `hiring-infra:<key>`. */
+export const PROJECT = "hiring-infra";
+
+// ---------------------------------------------------------------------------------------------
+// Reusable field schemas. Messages say what is expected, in the words a stack file uses.
+// ---------------------------------------------------------------------------------------------
+
+const cidr = z
+  .string()
+  .refine(isIpv4Cidr, "expected an IPv4 CIDR block with zero host bits, like 10.20.0.0/16");
+const ipv4 = z.string().refine(isIpv4Address, "expected an IPv4 address, like 172.16.0.10");
+const azureRegion = z
+  .string()
+  .regex(/^[a-z][a-z0-9]+$/, "expected an Azure region name, like westeurope");
+const vmSize = z
+  .string()
+  .regex(/^Standard_[A-Za-z0-9_]+$/, "expected an Azure VM size, like Standard_D4ds_v5");
+const dnsLabel = z
+  .string()
+  .regex(
+    /^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])?$/,
+    "expected a DNS label: 1-30 lowercase letters, digits and hyphens, starting with a letter",
+  );
+const kubernetesQuantity = z
+  .string()
+  .regex(
+    /^\d+(?:\.\d+)?(?:m|Ki|Mi|Gi|Ti|k|M|G|T)?$/,
+    'expected a Kubernetes quantity, like "2", "500m" or "4Gi"',
+  );
+const hhmm = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time "HH:MM", like "01:00"');
+const weekday = z.enum([
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday",
+]);
+const zone = z.enum(["1", "2", "3"]);
+const uniqueZones = z
+  .array(zone)
+  .max(3)
+  .refine((zones) => new Set(zones).size === zones.length, "expected each zone at most once");
+const objectId = z.guid("expected an Entra ID object id (a GUID)");
+const tagValue = z.string().min(1).max(256);
+
+// ---------------------------------------------------------------------------------------------
+// Azure platform blocks
+// ---------------------------------------------------------------------------------------------
+
+const networkSchema = z.strictObject({
+  /** VNet address space. */
+  addressSpace: cidr,
+  subnets: z.strictObject({
+    /** AKS node subnet; with Azure CNI overlay only nodes take addresses from it. */
+    nodes: cidr,
+    /** Delegated to PostgreSQL Flexible Server; Azure requires at least a /28. */
+    database: cidr,
+    /** Private endpoints (Key Vault, ACR). */
+    privateEndpoints: cidr,
+  }),
+});
+
+const nodePoolSchema = z.strictObject({
+  vmSize,
+  minCount: z.int().min(1).max(1000),
+  maxCount: z.int().min(1).max(1000),
+  /** Azure CNI overlay allows up to 250 pods per node. */
+  maxPods: z.int().min(30).max(250).default(50),
+  osDiskSizeGB: z.int().min(30).max(2048).default(64),
+  /** Ephemeral needs a VM size whose cache or temp disk holds the OS disk. */
+  osDiskType: z.enum(["Ephemeral", "Managed"]).default("Ephemeral"),
+});
+
+const maintenanceWindowSchema = z.strictObject({
+  dayOfWeek: weekday,
+  startTime: hhmm,
+  /** AKS requires at least four hours. */
+  durationHours: z.int().min(4).max(24),
+});
+
+const clusterSchema = z.strictObject({
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.\d{2}(?:\.\d+)?$/, 'expected a Kubernetes version, like "1.34" or "1.34.2"'),
+  tier: z.enum(["Free", "Standard"]).default("Free"),
+  availabilityZones: uniqueZones.default([]),
+  systemPool: nodePoolSchema,
+  userPool: nodePoolSchema,
+  podCidr: cidr.default("192.168.0.0/16"),
+  serviceCidr: cidr.default("172.16.0.0/16"),
+  dnsServiceIp: ipv4.default("172.16.0.10"),
+  networkPolicy: z.enum(["cilium", "calico"]).default("cilium"),
+  adminGroupObjectIds: z.array(objectId).min(1, "expected at least one Entra ID group object id"),
+  apiServer: z
+    .strictObject({
+      authorizedIpRanges: z.array(cidr).default([]),
+      privateCluster: z.boolean().default(false),
+    })
+    .default({ authorizedIpRanges: [], privateCluster: false }),
+  upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image", "none"]).default("patch"),
+  nodeOsUpgradeChannel: z
+    .enum(["NodeImage", "SecurityPatch", "Unmanaged", "None"])
+    .default("NodeImage"),
+  maintenanceWindow: maintenanceWindowSchema.default({
+    dayOfWeek: "Sunday",
+    startTime: "01:00",
+    durationHours: 4,
+  }),
+});
+
+const postgresStorageSizes = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+
+const azureDatabaseSchema = z.strictObject({
+  version: z.enum(["16", "17"]).default("16"),
+  skuName: z
+    .string()
+    .regex(/^Standard_[A-Za-z0-9_]+$/, "expected a PostgreSQL SKU, like Standard_B1ms"),
+  skuTier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]),
+  storageSizeGB: z
+    .int()
+    .refine(
+      (size) => postgresStorageSizes.includes(size),
+      `expected one of ${postgresStorageSizes.join(", ")}`,
+    ),
+  storageAutoGrow: z.boolean().default(true),
+  backupRetentionDays: z.int().min(7).max(35).default(7),
+  geoRedundantBackup: z.boolean().default(false),
+  highAvailability: z.enum(["Disabled", "ZoneRedundant", "SameZone"]).default("Disabled"),
+  availabilityZone: zone.optional(),
+  standbyAvailabilityZone: zone.optional(),
+  administratorLogin: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, "expected a lowercase login name starting with a letter")
+    .refine(
+      (login) =>
+        ![
+          "azure_superuser",
+          "azure_pg_admin",
+          "admin",
+          "administrator",
+          "root",
+          "guest",
+          "public",
+        ].includes(login) && !login.startsWith("pg_"),
+      "expected a login that is not reserved by Azure (admin, root, pg_*, ...)",
+    )
+    .default("hiringadmin"),
+  maintenanceWindow: z
+    .strictObject({
+      /** 0 = Sunday ... 6 = Saturday, as the PostgreSQL API counts. */
+      dayOfWeek: z.int().min(0).max(6),
+      startHour: z.int().min(0).max(23),
+    })
+    .default({ dayOfWeek: 0, startHour: 2 }),
+});
+
+const keyVaultSchema = z
+  .strictObject({
+    sku: z.enum(["standard", "premium"]).default("standard"),
+    softDeleteRetentionDays: z.int().min(7).max(90).default(90),
+    purgeProtection: z.boolean().default(false),
+    /** Disabled: reachable only through the private endpoint. */
+    publicNetworkAccess: z.boolean().default(true),
+    /** Public ranges allowed through the vault firewall when public access is on. */
+    allowedIpRanges: z.array(cidr).default([]),
+  })
+  .default({
+    sku: "standard",
+    softDeleteRetentionDays: 90,
+    purgeProtection: false,
+    publicNetworkAccess: true,
+    allowedIpRanges: [],
+  });
+
+const registrySchema = z
+  .strictObject({
+    sku: z.enum(["Basic", "Standard", "Premium"]).default("Basic"),
+    zoneRedundancy: z.boolean().default(false),
+    /** Days to keep untagged manifests (Premium only). */
+    untaggedRetentionDays: z.int().min(0).max(365).default(7),
+  })
+  .default({ sku: "Basic", zoneRedundancy: false, untaggedRetentionDays: 7 });
+
+const observabilitySchema = z
+  .strictObject({
+    retentionDays: z.int().min(30).max(730).default(30),
+    /** Daily ingestion cap in GB; -1 for none. */
+    dailyQuotaGb: z.number().min(-1).default(-1),
+    alerts: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        emails: z.array(z.email("expected an email address")).default([]),
+      })
+      .default({ enabled: false, emails: [] }),
+  })
+  .default({ retentionDays: 30, dailyQuotaGb: -1, alerts: { enabled: false, emails: [] } });
+
+// ---------------------------------------------------------------------------------------------
+// Blocks shared by every platform
+// ---------------------------------------------------------------------------------------------
+
+const cicdSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Git URL of this repository, scanned by the multibranch pipeline job. */
+    repositoryUrl: z
+      .url({ protocol: /^https$/, error: "expected an https:// Git repository URL" })
+      .default("https://github.com/hiring/hiring-infra.git"),
+    /** Jenkins users allowed to approve a production deployment. */
+    approvers: z.array(z.string().min(1)).default([]),
+    ingress: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        host: z.string().optional(),
+        tlsSecretName: z.string().optional(),
+      })
+      .default({ enabled: false }),
+  })
+  .default({
+    enabled: true,
+    repositoryUrl: "https://github.com/hiring/hiring-infra.git",
+    approvers: [],
+    ingress: { enabled: false },
+  });
+
+const appSchema = z.strictObject({
+  name: dnsLabel,
+  /** Namespace CPU quota (requests and limits). */
+  cpu: kubernetesQuantity.default("2"),
+  /** Namespace memory quota (requests and limits). */
+  memory: kubernetesQuantity.default("4Gi"),
+  /** Give the app its own database and login on the stack's PostgreSQL server. */
+  database: z.boolean().default(false),
+});
+
+const tagsSchema = z.strictObject({
+  owner: tagValue,
+  costCenter: tagValue,
+  extra: z
+    .record(
+      z.string().regex(/^[^<>%&\\?/]{1,512}$/, "expected a tag name without <>%&\\?/"),
+      tagValue,
+    )
+    .default({}),
+});
+
+const commonShape = {
+  environment: z.enum(["development", "production"]).default("development"),
+  namePrefix: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9]{1,7}$/,
+      "expected 2-8 lowercase letters or digits, starting with a letter",
+    ),
+  tags: tagsSchema,
+  protect: z.boolean().default(false),
+  cicd: cicdSchema,
+  apps: z.array(appSchema).default([]),
+};
+
+const azureStackSchema = z.strictObject({
+  platform: z.literal("azure"),
+  ...commonShape,
+  location: azureRegion,
+  network: networkSchema,
+  cluster: clusterSchema,
+  database: azureDatabaseSchema,
+  keyVault: keyVaultSchema,
+  registry: registrySchema,
+  observability: observabilitySchema,
+});
+
+const localStackSchema = z.strictObject({
+  platform: z.literal("local"),
+  ...commonShape,
+  kubernetes: z
+    .strictObject({
+      /** Path to a kubeconfig file; the default is the standard one ($KUBECONFIG, ~/.kube/config). */
+      kubeconfigPath: z.string().min(1).optional(),
+      /** Context in that kubeconfig; the default is its current context. */
+      context: z.string().min(1).optional(),
+    })
+    .default({}),
+  database: z
+    .strictObject({
+      version: z.enum(["16", "17"]).default("16"),
+      storageSize: kubernetesQuantity.default("5Gi"),
+      storageClassName: z.string().min(1).optional(),
+    })
+    .default({ version: "16", storageSize: "5Gi" }),
+});
+
+/** The schema of every key a stack file can set under `hiring-infra:`. */
+export const stackConfigSchema = z
+  .discriminatedUnion("platform", [azureStackSchema, localStackSchema])
+  .superRefine(crossFieldRules);
+
+/** A stack's validated configuration, read once from `Pulumi.<stack>.yaml`. */
+export type StackConfig = z.output<typeof stackConfigSchema> & {
+  /** The Pulumi stack name. */
+  readonly stack: string;
+};
+/** Configuration of a stack on Azure. */
+export type AzureStackConfig = Extract<StackConfig, { platform: "azure" }>;
+/** Configuration of a stack on an existing Kubernetes cluster. */
+export type LocalStackConfig = Extract<StackConfig, { platform: "local" }>;
+/** One application hosted on the platform. */
+export type AppConfig = z.output<typeof appSchema>;
+/** An AKS node pool's sizing. */
+export type NodePoolConfig = z.output<typeof nodePoolSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Cross-field rules
+// ---------------------------------------------------------------------------------------------
+
+type RawStack = z.output<typeof azureStackSchema> | z.output<typeof localStackSchema>;
+type RawAzure = z.output<typeof azureStackSchema>;
+
+function crossFieldRules(config: RawStack, ctx: z.RefinementCtx): void {
+  const problem: Problem = (path, message) => {
+    ctx.addIssue({ code: "custom", path, message });
+  };
+  const names = config.apps.map((app) => app.name);
+  names.forEach((name, index) => {
+    if (names.indexOf(name) !== index) {
+      problem(["apps", index, "name"], `expected unique app names; "${name}" appears twice`);
+    }
+  });
+  for (const tagName of Object.keys(config.tags.extra)) {
+    if (STANDARD_TAG_NAMES.includes(tagName)) {
+      problem(["tags", "extra", tagName], "expected a tag other than the standard ones");
+    }
+  }
+  if (config.cicd.ingress.enabled && !config.cicd.ingress.host) {
+    problem(["cicd", "ingress", "host"], "expected a host name when the ingress is enabled");
+  }
+  if (config.environment === "production") {
+    if (!config.protect) {
+      problem(["protect"], "expected true in production (stateful resources are protected)");
+    }
+    if (config.cicd.enabled && config.cicd.approvers.length === 0) {
+      problem(["cicd", "approvers"], "expected at least one approver in production");
+    }
+  }
+  if (config.platform === "azure") {
+    azureRules(config, problem);
+  }
+}
+
+type Problem = (path: (string | number)[], message: string) => void;
+
+function azureRules(config: RawAzure, problem: Problem): void {
+  const { network, cluster, database, registry, keyVault, observability } = config;
+  networkRules(network, cluster, problem);
+  for (const pool of ["systemPool", "userPool"] as const) {
+    if (cluster[pool].minCount > cluster[pool].maxCount) {
+      problem(
+        ["cluster", pool, "maxCount"],
+        `expected at least cluster.${pool}.minCount (${cluster[pool].minCount})`,
+      );
+    }
+  }
+  if (cluster.apiServer.privateCluster && cluster.apiServer.authorizedIpRanges.length > 0) {
+    problem(
+      ["cluster", "apiServer", "authorizedIpRanges"],
+      "expected no ranges for a private cluster (its API server has no public endpoint)",
+    );
+  }
+  if (database.highAvailability !== "Disabled" && database.skuTier === "Burstable") {
+    problem(
+      ["database", "highAvailability"],
+      "expected Disabled for the Burstable tier (Azure has no HA on it)",
+    );
+  }
+  if (registry.zoneRedundancy && registry.sku !== "Premium") {
+    problem(["registry", "zoneRedundancy"], "expected false unless registry.sku is Premium");
+  }
+  if (!keyVault.publicNetworkAccess && keyVault.allowedIpRanges.length > 0) {
+    problem(
+      ["keyVault", "allowedIpRanges"],
+      "expected no ranges when public network access is off",
+    );
+  }
+  if (observability.alerts.enabled && observability.alerts.emails.length === 0) {
+    problem(
+      ["observability", "alerts", "emails"],
+      "expected at least one address when alerts are on",
+    );
+  }
+  if (config.environment === "production") {
+    productionRules(config, problem);
+  }
+}
+
+/** Address plan: subnets inside the VNet, nothing overlapping, cluster ranges outside the VNet. */
+function networkRules(
+  network: RawAzure["network"],
+  cluster: RawAzure["cluster"],
+  problem: Problem,
+): void {
+  const ranges = [
+    network.addressSpace,
+    ...Object.values(network.subnets),
+    cluster.podCidr,
+    cluster.serviceCidr,
+  ];
+  // Malformed blocks are reported by the field schema; comparing them would say nothing more.
+  if (!ranges.every(isIpv4Cidr) || !isIpv4Address(cluster.dnsServiceIp)) {
+    return;
+  }
+  const subnets = Object.entries(network.subnets);
+  for (const [key, range] of subnets) {
+    if (!cidrContains(network.addressSpace, range)) {
+      problem(["network", "subnets", key], `expected a block inside ${network.addressSpace}`);
+    }
+  }
+  subnets.forEach(([key, range], index) => {
+    for (const [otherKey, otherRange] of subnets.slice(index + 1)) {
+      if (cidrsOverlap(range, otherRange)) {
+        problem(
+          ["network", "subnets", otherKey],
+          `expected no overlap with subnets.${key} (${range})`,
+        );
+      }
+    }
+  });
+  if (Number(network.subnets.database.split("/")[1]) > 28) {
+    problem(["network", "subnets", "database"], "expected a /28 or larger block (Azure minimum)");
+  }
+  for (const key of ["podCidr", "serviceCidr"] as const) {
+    if (cidrsOverlap(cluster[key], network.addressSpace)) {
+      problem(["cluster", key], `expected no overlap with the VNet ${network.addressSpace}`);
+    }
+  }
+  if (cidrsOverlap(cluster.podCidr, cluster.serviceCidr)) {
+    problem(["cluster", "serviceCidr"], `expected no overlap with cluster.podCidr`);
+  }
+  if (!addressInCidr(cluster.dnsServiceIp, cluster.serviceCidr)) {
+    problem(["cluster", "dnsServiceIp"], `expected an address inside cluster.serviceCidr`);
+  }
+}
+
+/** What production must have: SLA tier, zones, HA, geo backups, private data plane, alerts. */
+function productionRules(config: RawAzure, problem: Problem): void {
+  const { cluster, database, registry, keyVault, observability } = config;
+  if (cluster.tier !== "Standard") {
+    problem(["cluster", "tier"], "expected Standard in production (uptime SLA)");
+  }
+  if (cluster.availabilityZones.length !== 3) {
+    problem(["cluster", "availabilityZones"], 'expected ["1", "2", "3"] in production');
+  }
+  if (cluster.systemPool.minCount < 3) {
+    problem(
+      ["cluster", "systemPool", "minCount"],
+      "expected at least 3 in production (one per zone)",
+    );
+  }
+  if (cluster.userPool.minCount < 2) {
+    problem(["cluster", "userPool", "minCount"], "expected at least 2 in production");
+  }
+  if (!cluster.apiServer.privateCluster && cluster.apiServer.authorizedIpRanges.length === 0) {
+    problem(
+      ["cluster", "apiServer", "authorizedIpRanges"],
+      "expected authorised ranges (or privateCluster: true) in production",
+    );
+  }
+  if (database.highAvailability !== "ZoneRedundant") {
+    problem(["database", "highAvailability"], "expected ZoneRedundant in production");
+  }
+  if (!database.geoRedundantBackup) {
+    problem(["database", "geoRedundantBackup"], "expected true in production");
+  }
+  if (database.backupRetentionDays < 35) {
+    problem(["database", "backupRetentionDays"], "expected 35 in production");
+  }
+  if (!keyVault.purgeProtection) {
+    problem(["keyVault", "purgeProtection"], "expected true in production");
+  }
+  if (keyVault.publicNetworkAccess) {
+    problem(
+      ["keyVault", "publicNetworkAccess"],
+      "expected false in production (private endpoint only)",
+    );
+  }
+  if (registry.sku !== "Premium" || !registry.zoneRedundancy) {
+    problem(["registry", "sku"], "expected Premium with zoneRedundancy in production");
+  }
+  if (!observability.alerts.enabled) {
+    problem(["observability", "alerts", "enabled"], "expected true in production");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------------------------
+
+/** One problem in a stack's configuration. */
+export interface ConfigProblem {
+  /** Full config key, e.g. `hiring-infra:cluster.systemPool.maxCount`. */
+  readonly key: string;
+  /** What was expected. */
+  readonly expected: string;
+  /** The value found, as JSON, or `(not set)`. */
+  readonly found: string;
+}
+
+/**
+ * A stack's configuration is invalid. Raised before any resource is registered; it lists every
+ * problem at once. Extends `RunError` so the Pulumi CLI prints the message without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
+  /**
+   * @param stackName the stack whose configuration is invalid.
+   * @param problems every problem found.
+   */
+  constructor(
+    readonly stackName: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      [
+        `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
+        ...problems.map((p) => `  - ${p.key}: ${p.expected}; found ${p.found}`),
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+function keyOf(path: readonly PropertyKey[]): string {
+  const [top, ...rest] = path;
+  let key = `${PROJECT}:${String(top ?? "")}`;
+  for (const segment of rest) {
+    key += typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`;
+  }
+  return key;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") {
+      return undefined;
+    }
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) {
+    return "(not set)";
+  }
+  const json = JSON.stringify(value);
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+
+function problemsOf(error: z.ZodError, data: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const unknownKey of issue.keys) {
+        const path = [...issue.path, unknownKey];
+        problems.push({
+          key: keyOf(path),
+          expected: "unknown key (misspelt, or not a setting of this project)",
+          found: describe(valueAt(data, path)),
+        });
+      }
+      continue;
+    }
+    const expected =
+      issue.code === "invalid_union" && issue.path.length === 1 && issue.path[0] === "platform"
+        ? 'expected "azure" or "local"'
+        : issue.message;
+    problems.push({
+      key: keyOf(issue.path),
+      expected,
+      found: describe(valueAt(data, issue.path)),
+    });
+  }
+  return problems;
+}
+
+/** Names that must fit Azure's limits for the chosen prefix and stack name. */
+const NAMED_KINDS: readonly AzureResourceKind[] = [
+  "resourceGroup",
+  "kubernetesCluster",
+  "kubernetesDnsPrefix",
+  "postgresServer",
+  "keyVault",
+  "containerRegistry",
+  "storageAccount",
+  "logAnalyticsWorkspace",
+];
+
+function namingProblems(config: StackConfig): ConfigProblem[] {
+  if (config.platform !== "azure") {
+    return [];
+  }
+  const namer = new ResourceNamer(
+    { prefix: config.namePrefix, stack: config.stack },
+    "x".repeat(5),
+  );
+  const problems: ConfigProblem[] = [];
+  for (const kind of NAMED_KINDS) {
+    try {
+      namer.name(kind);
+    } catch (error) {
+      if (!(error instanceof NamingError)) {
+        throw error;
+      }
+      problems.push({
+        key: keyOf(["namePrefix"]),
+        expected: `expected a prefix short enough for Azure names with stack "${config.stack}": ${error.message}`,
+        found: describe(config.namePrefix),
+      });
+    }
+  }
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) {
+      deepFreeze(child);
+    }
+  }
+  return value;
+}
+
+/**
+ * Turns raw Pulumi config (every value a string; objects and arrays as JSON) into plain data.
+ * Scalars stay strings except `true`/`false`, so a cost centre like `1234` is not made a number.
+ */
+function decode(raw: Readonly<Record<string, string>>): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  const prefix = `${PROJECT}:`;
+  for (const [fullKey, value] of Object.entries(raw)) {
+    if (!fullKey.startsWith(prefix)) {
+      continue;
+    }
+    const key = fullKey.slice(prefix.length);
+    const trimmed = value.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        data[key] = JSON.parse(trimmed);
+      } catch {
+        data[key] = value;
+      }
+    } else if (value === "true" || value === "false") {
+      data[key] = value === "true";
+    } else {
+      data[key] = value;
+    }
+  }
+  return data;
+}
+
+/**
+ * Parses and validates raw stack config. Throws one {@link ConfigError} listing every problem.
+ *
+ * @param stack the stack name.
+ * @param raw every config value, keyed `<namespace>:<key>`, as `pulumi.runtime.allConfig()` returns.
+ */
+export function parseStackConfig(
+  stack: string,
+  raw: Readonly<Record<string, string>>,
+): StackConfig {
+  const data = decode(raw);
+  const result = stackConfigSchema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(stack, problemsOf(result.error, data));
+  }
+  const config: StackConfig = { ...result.data, stack };
+  const problems = namingProblems(config);
+  if (problems.length > 0) {
+    throw new ConfigError(stack, problems);
+  }
+  return deepFreeze(config);
+}
+
+/** Reads the current stack's config from Pulumi, validated. The only place config is read. */
+export function loadStackConfig(): StackConfig {
+  return parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+}

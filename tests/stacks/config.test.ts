@@ -1,0 +1,335 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError, parseStackConfig, PROJECT } from "../../stacks/config";
+import {
+  readStackConfigFile,
+  runStack,
+  StackRunFailure,
+  withConfig,
+  type RawConfig,
+} from "../harness/run-stack";
+
+const dev = readStackConfigFile("dev");
+const prod = readStackConfigFile("prod");
+const local = readStackConfigFile("local");
+
+/** Runs the program with `config` and returns the ConfigError, proving nothing was registered. */
+async function configErrorOf(stack: string, config: RawConfig): Promise<ConfigError> {
+  try {
+    await runStack({ stack, config });
+  } catch (error) {
+    assert.ok(error instanceof StackRunFailure, `expected a StackRunFailure, got ${String(error)}`);
+    assert.equal(error.resources.length, 0, "no resource may be registered before config fails");
+    assert.ok(
+      error.cause instanceof ConfigError,
+      `expected a ConfigError, got ${String(error.cause)}`,
+    );
+    return error.cause;
+  }
+  assert.fail("expected the program to reject the config");
+}
+
+function problemFor(error: ConfigError, key: string): string {
+  const problem = error.problems.find((p) => p.key === `${PROJECT}:${key}`);
+  assert.ok(problem, `expected a problem naming ${PROJECT}:${key}; got:\n${error.message}`);
+  const line = `${problem.key}: ${problem.expected}; found ${problem.found}`;
+  assert.ok(error.message.includes(line), "the message lists the problem");
+  return line;
+}
+
+describe("committed stack files", () => {
+  for (const [stack, raw] of [
+    ["dev", dev],
+    ["prod", prod],
+    ["local", local],
+  ] as const) {
+    it(`${stack} parses into a frozen StackConfig`, () => {
+      const config = parseStackConfig(stack, raw);
+      assert.equal(config.stack, stack);
+      assert.ok(Object.isFrozen(config));
+      assert.throws(() => {
+        (config.tags as { owner: string }).owner = "someone-else";
+      }, TypeError);
+    });
+  }
+
+  it("dev applies schema defaults where the file is silent", () => {
+    const config = parseStackConfig("dev", dev);
+    assert.equal(config.platform, "azure");
+    assert.equal(config.cluster.upgradeChannel, "patch");
+    assert.equal(config.database.storageAutoGrow, true);
+    assert.equal(config.database.administratorLogin, "hiringadmin");
+    assert.equal(config.registry.untaggedRetentionDays, 7);
+    assert.deepEqual(config.cicd.approvers, []);
+  });
+
+  it("keeps a numeric-looking scalar such as a cost centre a string", () => {
+    const config = parseStackConfig("dev", withConfig(dev, { "tags.costCenter": "1042" }));
+    assert.equal(config.tags.costCenter, "1042");
+  });
+});
+
+describe("bad config fails before any resource is registered, naming the key", () => {
+  const cases: {
+    title: string;
+    stack?: string;
+    base?: RawConfig;
+    change: Record<string, unknown>;
+    key: string;
+    mentions: string;
+  }[] = [
+    {
+      title: "missing platform",
+      change: { platform: undefined },
+      key: "platform",
+      mentions: '"azure" or "local"',
+    },
+    {
+      title: "unknown platform",
+      change: { platform: "gcp" },
+      key: "platform",
+      mentions: 'found "gcp"',
+    },
+    {
+      title: "missing location",
+      change: { location: undefined },
+      key: "location",
+      mentions: "(not set)",
+    },
+    {
+      title: "node count of the wrong type",
+      change: { "cluster.systemPool.maxCount": "three" },
+      key: "cluster.systemPool.maxCount",
+      mentions: "expected number",
+    },
+    {
+      title: "max node count below min",
+      change: { "cluster.userPool.minCount": 4, "cluster.userPool.maxCount": 2 },
+      key: "cluster.userPool.maxCount",
+      mentions: "at least cluster.userPool.minCount (4)",
+    },
+    {
+      title: "node count out of range",
+      change: { "cluster.systemPool.minCount": 0 },
+      key: "cluster.systemPool.minCount",
+      mentions: ">=1",
+    },
+    {
+      title: "bad CIDR",
+      change: { "network.addressSpace": "10.20.0.0/33" },
+      key: "network.addressSpace",
+      mentions: "IPv4 CIDR",
+    },
+    {
+      title: "CIDR with host bits",
+      change: { "network.subnets.nodes": "10.20.0.1/22" },
+      key: "network.subnets.nodes",
+      mentions: "zero host bits",
+    },
+    {
+      title: "subnet outside the VNet",
+      change: { "network.subnets.privateEndpoints": "10.99.0.0/27" },
+      key: "network.subnets.privateEndpoints",
+      mentions: "inside 10.20.0.0/16",
+    },
+    {
+      title: "overlapping subnets",
+      change: { "network.subnets.database": "10.20.1.0/28" },
+      key: "network.subnets.database",
+      mentions: "no overlap with subnets.nodes",
+    },
+    {
+      title: "pod CIDR overlapping the VNet",
+      change: { "cluster.podCidr": "10.20.128.0/17" },
+      key: "cluster.podCidr",
+      mentions: "no overlap with the VNet",
+    },
+    {
+      title: "DNS service IP outside the service CIDR",
+      change: { "cluster.dnsServiceIp": "10.0.0.10" },
+      key: "cluster.dnsServiceIp",
+      mentions: "inside cluster.serviceCidr",
+    },
+    {
+      title: "unknown top-level key",
+      change: { clustr: { tier: "Free" } },
+      key: "clustr",
+      mentions: "unknown key",
+    },
+    {
+      title: "misspelt nested key",
+      change: { "cluster.systemPool.maxcount": 3 },
+      key: "cluster.systemPool.maxcount",
+      mentions: "unknown key",
+    },
+    {
+      title: "bad enum value",
+      change: { "cluster.tier": "Premium" },
+      key: "cluster.tier",
+      mentions: '"Free"|"Standard"',
+    },
+    {
+      title: "admin group that is not a GUID",
+      change: { "cluster.adminGroupObjectIds": ["platform-admins"] },
+      key: "cluster.adminGroupObjectIds[0]",
+      mentions: "GUID",
+    },
+    {
+      title: "no admin group",
+      change: { "cluster.adminGroupObjectIds": [] },
+      key: "cluster.adminGroupObjectIds",
+      mentions: "at least one",
+    },
+    {
+      title: "HA on a Burstable database",
+      change: { "database.highAvailability": "ZoneRedundant" },
+      key: "database.highAvailability",
+      mentions: "Burstable",
+    },
+    {
+      title: "unsupported storage size",
+      change: { "database.storageSizeGB": 50 },
+      key: "database.storageSizeGB",
+      mentions: "32, 64, 128",
+    },
+    {
+      title: "reserved database login",
+      change: { "database.administratorLogin": "admin" },
+      key: "database.administratorLogin",
+      mentions: "reserved",
+    },
+    {
+      title: "duplicate app names",
+      change: { apps: [{ name: "web" }, { name: "web" }] },
+      key: "apps[1].name",
+      mentions: "appears twice",
+    },
+    {
+      title: "app name that is not a DNS label",
+      change: { apps: [{ name: "Careers_Web" }] },
+      key: "apps[0].name",
+      mentions: "DNS label",
+    },
+    {
+      title: "bad Kubernetes quantity",
+      change: { apps: [{ name: "web", memory: "4 gigs" }] },
+      key: "apps[0].memory",
+      mentions: "Kubernetes quantity",
+    },
+    {
+      title: "tag overriding a standard tag",
+      change: { "tags.extra": { owner: "x" } },
+      key: "tags.extra.owner",
+      mentions: "other than the standard",
+    },
+    {
+      title: "prefix too long for Azure names",
+      change: { namePrefix: "hiringplatform" },
+      key: "namePrefix",
+      mentions: "2-8 lowercase",
+    },
+    {
+      title: "zone listed twice",
+      change: { "cluster.availabilityZones": ["1", "1"] },
+      key: "cluster.availabilityZones",
+      mentions: "at most once",
+    },
+    {
+      title: "zone redundancy on a Basic registry",
+      change: { "registry.zoneRedundancy": true },
+      key: "registry.zoneRedundancy",
+      mentions: "Premium",
+    },
+    {
+      title: "plain http repository",
+      change: { "cicd.repositoryUrl": "http://example.com/repo.git" },
+      key: "cicd.repositoryUrl",
+      mentions: "https://",
+    },
+    {
+      title: "prod without database HA",
+      base: prod,
+      stack: "prod",
+      change: { "database.highAvailability": "Disabled" },
+      key: "database.highAvailability",
+      mentions: "ZoneRedundant in production",
+    },
+    {
+      title: "prod without zones",
+      base: prod,
+      stack: "prod",
+      change: { "cluster.availabilityZones": [] },
+      key: "cluster.availabilityZones",
+      mentions: "in production",
+    },
+    {
+      title: "prod without protection",
+      base: prod,
+      stack: "prod",
+      change: { protect: "false" },
+      key: "protect",
+      mentions: "expected true in production",
+    },
+    {
+      title: "prod on the Free tier",
+      base: prod,
+      stack: "prod",
+      change: { "cluster.tier": "Free" },
+      key: "cluster.tier",
+      mentions: "Standard in production",
+    },
+    {
+      title: "prod with a public Key Vault",
+      base: prod,
+      stack: "prod",
+      change: { "keyVault.publicNetworkAccess": true },
+      key: "keyVault.publicNetworkAccess",
+      mentions: "false in production",
+    },
+    {
+      title: "local stack with an Azure key",
+      base: local,
+      stack: "local",
+      change: { location: "westeurope" },
+      key: "location",
+      mentions: "unknown key",
+    },
+  ];
+  for (const testCase of cases) {
+    it(`${testCase.title} → ${PROJECT}:${testCase.key}`, async () => {
+      const error = await configErrorOf(
+        testCase.stack ?? "dev",
+        withConfig(testCase.base ?? dev, testCase.change),
+      );
+      const line = problemFor(error, testCase.key);
+      assert.ok(line.includes(testCase.mentions), `"${line}" should mention ${testCase.mentions}`);
+    });
+  }
+
+  it("lists every problem in one error", async () => {
+    const error = await configErrorOf(
+      "dev",
+      withConfig(dev, {
+        "cluster.systemPool.minCount": 0,
+        "network.addressSpace": "nope",
+        location: undefined,
+      }),
+    );
+    assert.ok(error.problems.length >= 3, error.message);
+    assert.match(error.message, /Invalid configuration for stack "dev" \(\d+ problems\)/);
+    problemFor(error, "cluster.systemPool.minCount");
+    problemFor(error, "network.addressSpace");
+    problemFor(error, "location");
+  });
+
+  it("is a RunError, so the CLI prints it without a stack trace", async () => {
+    const { RunError } = await import("@pulumi/pulumi");
+    const error = await configErrorOf("dev", withConfig(dev, { location: undefined }));
+    assert.ok(RunError.isInstance(error));
+  });
+
+  it("ignores other namespaces such as azure-native:location", () => {
+    const config = parseStackConfig("dev", { ...dev, "azure-native:location": "westeurope" });
+    assert.equal(config.platform, "azure");
+  });
+});
