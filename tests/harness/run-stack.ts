@@ -3,8 +3,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { PROJECT } from "../../stacks/config";
-import { HostingMocks } from "./mocks";
-import { ResourceRecorder, type RecordedResource } from "./recorder";
+import type { RecordedResource } from "./recorder";
+import { installMocks, resolveOutput, waitForRegistrations, type ResolvedOutput } from "./runtime";
 
 /** The repository root (where `Pulumi.yaml` lives). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -79,12 +79,6 @@ export function withConfig(
   return result;
 }
 
-/** A stack output after the run: its value and whether Pulumi holds it as a secret. */
-export interface ResolvedOutput {
-  readonly value: unknown;
-  readonly secret: boolean;
-}
-
 /** What one run of the program registered and returned. */
 export interface StackRun {
   readonly stack: string;
@@ -105,34 +99,6 @@ export interface RunStackOptions {
 }
 
 type Program = () => Promise<Record<string, unknown>>;
-
-function resolveOutput(name: string, value: unknown, timeoutMs: number): Promise<ResolvedOutput> {
-  if (!pulumi.Output.isInstance(value)) {
-    return Promise.resolve({ value, secret: false });
-  }
-  const output = value;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new Error(
-          `stack output "${name}" did not resolve in ${timeoutMs} ms (unknown in preview? missing mock output?)`,
-        ),
-      );
-    }, timeoutMs);
-    pulumi.all([pulumi.unsecret(output), pulumi.isSecret(output)]).apply(([plain, secret]) => {
-      clearTimeout(timer);
-      resolve({ value: plain, secret });
-    });
-  });
-}
-
-async function waitForRegistrations(): Promise<void> {
-  const runtime = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs?: () => Promise<void> };
-  if (typeof runtime.waitForRPCs !== "function") {
-    throw new Error("this @pulumi/pulumi version does not expose runtime.waitForRPCs");
-  }
-  await runtime.waitForRPCs();
-}
 
 /** The program threw; `resources` is what it had registered before. */
 export class StackRunFailure extends Error {
@@ -157,14 +123,8 @@ export class StackRunFailure extends Error {
  */
 export async function runStack(options: RunStackOptions): Promise<StackRun> {
   const raw = options.config ?? readStackConfigFile(options.stack);
-  await pulumi.runtime.setMocks(
-    new HostingMocks(),
-    PROJECT,
-    options.stack,
-    options.preview ?? false,
-  );
+  const recorder = await installMocks(options.stack, options.preview ?? false);
   pulumi.runtime.setAllConfig(raw, []);
-  const recorder = new ResourceRecorder();
   const { default: program } = (await import("../../stacks/index")) as { default: Program };
   let returned: Record<string, unknown>;
   try {
