@@ -241,7 +241,8 @@ export class ResourceNamer {
    *   normally the result of a `random.RandomString`, so it is stable in state.
    */
   constructor(
-    private readonly convention: NamingConvention,
+    /** The prefix and stack segments, for names that follow another scheme (DNS zones). */
+    readonly convention: NamingConvention,
     private readonly uniqueSuffix: pulumi.Input<string>,
   ) {}
 

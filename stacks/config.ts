@@ -1,13 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import {
-  addressInCidr,
-  cidrContains,
-  cidrsOverlap,
-  isIpv4Address,
-  isIpv4Cidr,
-} from "../infra/cidr";
+import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "../infra/cidr";
 import { ResourceNamer, NamingError, type AzureResourceKind } from "../infra/naming";
+import { addressPlanProblems } from "../infra/network";
 import { STANDARD_TAG_NAMES } from "../infra/tags";
 
 /** The Pulumi project name; config keys are `hiring-infra:<key>`. */
@@ -424,24 +419,8 @@ function networkRules(
   if (!ranges.every(isIpv4Cidr) || !isIpv4Address(cluster.dnsServiceIp)) {
     return;
   }
-  const subnets = Object.entries(network.subnets);
-  for (const [key, range] of subnets) {
-    if (!cidrContains(network.addressSpace, range)) {
-      problem(["network", "subnets", key], `expected a block inside ${network.addressSpace}`);
-    }
-  }
-  subnets.forEach(([key, range], index) => {
-    for (const [otherKey, otherRange] of subnets.slice(index + 1)) {
-      if (cidrsOverlap(range, otherRange)) {
-        problem(
-          ["network", "subnets", otherKey],
-          `expected no overlap with subnets.${key} (${range})`,
-        );
-      }
-    }
-  });
-  if (Number(network.subnets.database.split("/")[1]) > 28) {
-    problem(["network", "subnets", "database"], "expected a /28 or larger block (Azure minimum)");
+  for (const { key, message } of addressPlanProblems(network.addressSpace, network.subnets)) {
+    problem(["network", ...key.split(".")], message);
   }
   for (const key of ["podCidr", "serviceCidr"] as const) {
     if (cidrsOverlap(cluster[key], network.addressSpace)) {
