@@ -156,6 +156,16 @@ const azureDatabaseSchema = z.strictObject({
       "expected a login that is not reserved by Azure (admin, root, pg_*, ...)",
     )
     .default("hiringadmin"),
+  /** Entra ID principals made PostgreSQL administrators (beside the password admin). */
+  entraAdministrators: z
+    .array(
+      z.strictObject({
+        objectId,
+        principalName: z.string().min(1),
+        principalType: z.enum(["Group", "User", "ServicePrincipal"]),
+      }),
+    )
+    .default([]),
   maintenanceWindow: z
     .strictObject({
       /** 0 = Sunday ... 6 = Saturday, as the PostgreSQL API counts. */

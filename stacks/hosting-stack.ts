@@ -1,14 +1,27 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { AzureScope } from "../infra/azure-scope";
+import { ContainerRegistry } from "../infra/container-registry";
+import { Database } from "../infra/database";
+import { Diagnostics } from "../infra/diagnostics";
+import { KubernetesCluster } from "../infra/kubernetes-cluster";
 import { ResourceNamer, UNIQUE_SUFFIX_LENGTH } from "../infra/naming";
+import { Network } from "../infra/network";
+import { Observability } from "../infra/observability";
+import { SecretStore } from "../infra/secret-store";
 import { standardTags } from "../infra/tags";
 import { PROJECT, type AzureStackConfig, type StackConfig } from "./config";
 
 /** The stack outputs, as `pulumi stack output` shows them. */
 export type HostingStackOutputs = Record<string, pulumi.Output<unknown>>;
 
-function azureStack(config: AzureStackConfig): HostingStackOutputs {
+/** PostgreSQL database name of an app: app names are DNS labels, database names use underscores. */
+export function databaseNameOf(appName: string): string {
+  return appName.replace(/-/g, "_");
+}
+
+function azureScope(config: AzureStackConfig): AzureScope {
   const tags = standardTags({
     project: PROJECT,
     stack: config.stack,
@@ -36,8 +49,160 @@ function azureStack(config: AzureStackConfig): HostingStackOutputs {
     { protect: config.protect },
   );
   return {
-    platform: pulumi.output(config.platform),
     resourceGroupName: resourceGroup.name,
+    location: config.location,
+    namer,
+    tags,
+    protect: config.protect,
+  };
+}
+
+function azureStack(config: AzureStackConfig): HostingStackOutputs {
+  const scope = azureScope(config);
+  const client = azure.authorization.getClientConfigOutput();
+  const { cluster: clusterConfig, database: databaseConfig } = config;
+
+  const network = new Network("network", {
+    scope,
+    addressSpace: config.network.addressSpace,
+    subnets: config.network.subnets,
+  });
+
+  const observability = new Observability("observability", {
+    scope,
+    retentionDays: config.observability.retentionDays,
+    dailyQuotaGb: config.observability.dailyQuotaGb,
+    alertsEnabled: config.observability.alerts.enabled,
+    alertEmails: config.observability.alerts.emails,
+  });
+
+  const cluster = new KubernetesCluster("cluster", {
+    scope,
+    kubernetesVersion: clusterConfig.kubernetesVersion,
+    tier: clusterConfig.tier,
+    availabilityZones: clusterConfig.availabilityZones,
+    systemPool: clusterConfig.systemPool,
+    userPool: clusterConfig.userPool,
+    nodeSubnetId: network.nodeSubnetId,
+    podCidr: clusterConfig.podCidr,
+    serviceCidr: clusterConfig.serviceCidr,
+    dnsServiceIp: clusterConfig.dnsServiceIp,
+    networkPolicy: clusterConfig.networkPolicy,
+    adminGroupObjectIds: clusterConfig.adminGroupObjectIds,
+    tenantId: client.tenantId,
+    subscriptionId: client.subscriptionId,
+    authorizedIpRanges: clusterConfig.apiServer.authorizedIpRanges,
+    privateCluster: clusterConfig.apiServer.privateCluster,
+    upgradeChannel: clusterConfig.upgradeChannel,
+    nodeOsUpgradeChannel: clusterConfig.nodeOsUpgradeChannel,
+    maintenanceWindow: clusterConfig.maintenanceWindow,
+    logAnalyticsWorkspaceId: observability.workspaceId,
+  });
+
+  const adminGroups = clusterConfig.adminGroupObjectIds.map((principalId) => ({
+    principalId,
+    principalType: "Group" as const,
+  }));
+  const secretStore = new SecretStore("secrets", {
+    scope,
+    tenantId: client.tenantId,
+    subscriptionId: client.subscriptionId,
+    sku: config.keyVault.sku,
+    softDeleteRetentionDays: config.keyVault.softDeleteRetentionDays,
+    purgeProtection: config.keyVault.purgeProtection,
+    publicNetworkAccess: config.keyVault.publicNetworkAccess,
+    allowedIpRanges: config.keyVault.publicNetworkAccess ? config.keyVault.allowedIpRanges : [],
+    allowedSubnetIds: config.keyVault.publicNetworkAccess ? [network.nodeSubnetId] : [],
+    ...(config.keyVault.publicNetworkAccess
+      ? {}
+      : {
+          privateEndpoint: {
+            subnetId: network.privateEndpointSubnetId,
+            privateDnsZoneId: network.privateDnsZoneIds.keyVault,
+          },
+        }),
+    // The cluster's secrets-store CSI driver mounts app secrets; the admin groups manage them.
+    secretReaders: [
+      { principalId: cluster.keyVaultSecretsProviderObjectId, principalType: "ServicePrincipal" },
+    ],
+    secretOfficers: adminGroups,
+  });
+
+  const registry = new ContainerRegistry("registry", {
+    scope,
+    subscriptionId: client.subscriptionId,
+    sku: config.registry.sku,
+    zoneRedundancy: config.registry.zoneRedundancy,
+    untaggedRetentionDays: config.registry.untaggedRetentionDays,
+    // Private endpoints need Premium; a Premium registry is reachable only through one.
+    ...(config.registry.sku === "Premium"
+      ? {
+          privateEndpoint: {
+            subnetId: network.privateEndpointSubnetId,
+            privateDnsZoneId: network.privateDnsZoneIds.registry,
+          },
+        }
+      : {}),
+    pullers: [{ principalId: cluster.kubeletIdentityObjectId, principalType: "ServicePrincipal" }],
+    pushers: [],
+  });
+
+  const database = new Database(
+    "database",
+    {
+      scope,
+      version: databaseConfig.version,
+      skuName: databaseConfig.skuName,
+      skuTier: databaseConfig.skuTier,
+      storageSizeGB: databaseConfig.storageSizeGB,
+      storageAutoGrow: databaseConfig.storageAutoGrow,
+      backupRetentionDays: databaseConfig.backupRetentionDays,
+      geoRedundantBackup: databaseConfig.geoRedundantBackup,
+      highAvailability: databaseConfig.highAvailability,
+      ...(databaseConfig.availabilityZone
+        ? { availabilityZone: databaseConfig.availabilityZone }
+        : {}),
+      ...(databaseConfig.standbyAvailabilityZone
+        ? { standbyAvailabilityZone: databaseConfig.standbyAvailabilityZone }
+        : {}),
+      administratorLogin: databaseConfig.administratorLogin,
+      maintenanceWindow: databaseConfig.maintenanceWindow,
+      delegatedSubnetId: network.databaseSubnetId,
+      privateDnsZoneId: network.privateDnsZoneIds.postgres,
+      keyVaultName: secretStore.vaultName,
+      tenantId: client.tenantId,
+      entraAdministrators: databaseConfig.entraAdministrators,
+      databases: config.apps.filter((app) => app.database).map((app) => databaseNameOf(app.name)),
+    },
+    // The server resolves through the private DNS zone, which must be linked to the VNet first.
+    { dependsOn: [network] },
+  );
+
+  new Diagnostics("diagnostics", {
+    scope,
+    workspaceId: observability.workspaceId,
+    targets: {
+      cluster: cluster.clusterId,
+      database: database.serverId,
+      keyVault: secretStore.vaultId,
+      registry: registry.registryId,
+    },
+    ...(config.observability.alerts.enabled
+      ? { actionGroupId: observability.actionGroupId.apply((id) => id ?? "") }
+      : {}),
+  });
+
+  return {
+    platform: pulumi.output(config.platform),
+    resourceGroupName: pulumi.output(scope.resourceGroupName),
+    clusterName: cluster.clusterName,
+    oidcIssuerUrl: cluster.oidcIssuerUrl,
+    kubeconfig: cluster.kubeconfig,
+    keyVaultUri: secretStore.vaultUri,
+    registryLoginServer: registry.loginServer,
+    databaseHost: database.fqdn,
+    databaseAdminPasswordSecret: database.adminPasswordSecretName,
+    logAnalyticsWorkspaceId: observability.workspaceId,
   };
 }
 

@@ -111,6 +111,18 @@ function computedOutputs(type: string, name: string, inputs: Props): Props {
           tenantId: MOCK_AZURE.tenantId,
         },
         nodeResourceGroup: `MC_${azureName}`,
+        addonProfiles: {
+          ...(inputs.addonProfiles as Props | undefined),
+          azureKeyvaultSecretsProvider: {
+            ...((inputs.addonProfiles as Props | undefined)?.azureKeyvaultSecretsProvider as
+              Props | undefined),
+            identity: {
+              clientId: stableGuid(`${name}:keyvault-secrets-provider:client`),
+              objectId: stableGuid(`${name}:keyvault-secrets-provider:object`),
+              resourceId: `/subscriptions/${MOCK_AZURE.subscriptionId}/resourceGroups/MC_${azureName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-${azureName}`,
+            },
+          },
+        },
       };
     case "azure-native:dbforpostgresql:Server":
       return { fullyQualifiedDomainName: `${azureName}.postgres.database.azure.com` };

@@ -1,0 +1,180 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import type { AzureScope } from "./azure-scope";
+import { grantRole, type RoleGrantee } from "./roles";
+
+/** Where the registry's private endpoint lives and the DNS zone that resolves it. */
+export interface ContainerRegistryPrivateEndpoint {
+  /** Subnet the private endpoint takes its addresses from (the network's private endpoint subnet). */
+  readonly subnetId: pulumi.Input<string>;
+  /** Id of the `privatelink.azurecr.io` private DNS zone linked to the VNet. */
+  readonly privateDnsZoneId: pulumi.Input<string>;
+}
+
+/** Arguments of {@link ContainerRegistry}. */
+export interface ContainerRegistryArgs {
+  /** Resource group, region, names, tags and protection. */
+  readonly scope: AzureScope;
+  /** Subscription holding the built-in role definitions granted on the registry. */
+  readonly subscriptionId: pulumi.Input<string>;
+  /** Registry tier. Zone redundancy, retention and private endpoints need `Premium`. */
+  readonly sku: "Basic" | "Standard" | "Premium";
+  /** Spread the registry over availability zones. `Premium` only. */
+  readonly zoneRedundancy: boolean;
+  /**
+   * Days an untagged manifest is kept before it is purged, 0-365 (0 purges at once). Applied
+   * on `Premium` only, the one tier whose API accepts a retention policy.
+   */
+  readonly untaggedRetentionDays: number;
+  /**
+   * Private endpoint for the registry; public access is then disabled. `Premium` only. Without
+   * it the registry is reachable publicly, authenticated through Entra ID.
+   */
+  readonly privateEndpoint?: ContainerRegistryPrivateEndpoint;
+  /** Principals that pull images (AcrPull), e.g. the AKS kubelet identity. */
+  readonly pullers: readonly RoleGrantee[];
+  /** Principals that push images (AcrPush), e.g. the CI identity. */
+  readonly pushers: readonly RoleGrantee[];
+}
+
+/**
+ * An Azure Container Registry reached only with Entra ID identities (no admin user, no anonymous
+ * pull); in production Premium, zone-redundant, with untagged-manifest retention and reachable
+ * only through a private endpoint.
+ */
+export class ContainerRegistry extends pulumi.ComponentResource {
+  /** Registry name (globally unique, with the random suffix). */
+  public readonly registryName: pulumi.Output<string>;
+  /** Registry resource id; the scope for further role assignments and diagnostic settings. */
+  public readonly registryId: pulumi.Output<string>;
+  /** Login server, e.g. `crhireprodab12c.azurecr.io`; the host part of image references. */
+  public readonly loginServer: pulumi.Output<string>;
+
+  /**
+   * @param name logical name; children are named `<name>-<part>`.
+   * @param args registry settings and access.
+   * @param opts component options.
+   */
+  constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateContainerRegistryArgs(args);
+    super("hiring:registry:ContainerRegistry", name, {}, opts);
+    const { scope } = args;
+    const premium = args.sku === "Premium";
+    const isPrivate = args.privateEndpoint !== undefined;
+
+    const registry = new azure.containerregistry.Registry(
+      `${name}-registry`,
+      {
+        resourceGroupName: scope.resourceGroupName,
+        location: scope.location,
+        registryName: scope.namer.name("containerRegistry"),
+        sku: { name: args.sku },
+        // Only Entra ID identities with AcrPull/AcrPush reach the registry: no shared password.
+        adminUserEnabled: false,
+        anonymousPullEnabled: false,
+        zoneRedundancy: args.zoneRedundancy ? "Enabled" : "Disabled",
+        ...(premium
+          ? {
+              policies: {
+                retentionPolicy: { days: args.untaggedRetentionDays, status: "enabled" },
+              },
+            }
+          : {}),
+        // With a private endpoint, the data endpoints get private addresses too, so dedicated
+        // data endpoints (for client-side firewall rules) add nothing and stay off.
+        publicNetworkAccess: isPrivate ? "Disabled" : "Enabled",
+        // Trusted Azure services (e.g. Defender image scanning) still reach a private registry.
+        networkRuleBypassOptions: "AzureServices",
+        tags: scope.tags,
+      },
+      { parent: this, protect: scope.protect },
+    );
+
+    if (args.privateEndpoint !== undefined) {
+      const endpoint = new azure.network.PrivateEndpoint(
+        `${name}-pep`,
+        {
+          resourceGroupName: scope.resourceGroupName,
+          location: scope.location,
+          privateEndpointName: scope.namer.name("privateEndpoint", "cr"),
+          subnet: { id: args.privateEndpoint.subnetId },
+          privateLinkServiceConnections: [
+            { name: "registry", privateLinkServiceId: registry.id, groupIds: ["registry"] },
+          ],
+          tags: scope.tags,
+        },
+        { parent: this },
+      );
+      new azure.network.PrivateDnsZoneGroup(
+        `${name}-pep-dns`,
+        {
+          resourceGroupName: scope.resourceGroupName,
+          privateEndpointName: endpoint.name,
+          privateDnsZoneGroupName: "default",
+          privateDnsZoneConfigs: [
+            {
+              name: "privatelink-azurecr-io",
+              privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+            },
+          ],
+        },
+        { parent: this },
+      );
+    }
+
+    args.pullers.forEach((grantee, index) => {
+      grantRole(
+        `${name}-acr-pull-${index}`,
+        {
+          scope: registry.id,
+          role: "acrPull",
+          grantee,
+          subscriptionId: args.subscriptionId,
+          description: "Pulls images from this registry only (e.g. AKS nodes)",
+        },
+        { parent: this },
+      );
+    });
+    args.pushers.forEach((grantee, index) => {
+      grantRole(
+        `${name}-acr-push-${index}`,
+        {
+          scope: registry.id,
+          role: "acrPush",
+          grantee,
+          subscriptionId: args.subscriptionId,
+          description: "Pushes images built by CI to this registry only",
+        },
+        { parent: this },
+      );
+    });
+
+    this.registryName = registry.name;
+    this.registryId = registry.id;
+    this.loginServer = registry.loginServer;
+    this.registerOutputs({
+      registryName: this.registryName,
+      registryId: this.registryId,
+      loginServer: this.loginServer,
+    });
+  }
+}
+
+function validateContainerRegistryArgs(args: ContainerRegistryArgs): void {
+  if (args.zoneRedundancy && args.sku !== "Premium") {
+    throw new Error(
+      `ContainerRegistry zoneRedundancy: needs sku Premium, got ${args.sku}; set zoneRedundancy false or use Premium`,
+    );
+  }
+  if (args.privateEndpoint !== undefined && args.sku !== "Premium") {
+    throw new Error(
+      `ContainerRegistry privateEndpoint: needs sku Premium, got ${args.sku}; Azure offers private endpoints on Premium only`,
+    );
+  }
+  const days = args.untaggedRetentionDays;
+  if (!Number.isInteger(days) || days < 0 || days > 365) {
+    throw new Error(
+      `ContainerRegistry untaggedRetentionDays: ${days} is not a whole number of days in 0-365`,
+    );
+  }
+}

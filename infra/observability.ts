@@ -1,0 +1,148 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import type { AzureScope } from "./azure-scope";
+
+/** Shortest and longest retention a PerGB2018 workspace accepts, in days. */
+export const WORKSPACE_RETENTION_DAYS = { min: 30, max: 730 } as const;
+
+/** Longest short name Azure accepts for an action group (it prefixes SMS and email subjects). */
+export const ACTION_GROUP_SHORT_NAME_MAX_LENGTH = 12;
+
+/** Arguments of {@link Observability}. */
+export interface ObservabilityArgs {
+  /** Resource group, region, names, tags and protection. */
+  readonly scope: AzureScope;
+  /** Days the workspace keeps data; an integer from 30 to 730. */
+  readonly retentionDays: number;
+  /** Daily ingestion cap in GB; `-1` for no cap, otherwise greater than zero. */
+  readonly dailyQuotaGb: number;
+  /** Addresses that receive alert emails; at least one when `alertsEnabled`. */
+  readonly alertEmails: readonly string[];
+  /** Create the action group that metric alerts notify. */
+  readonly alertsEnabled: boolean;
+}
+
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function validate(name: string, args: ObservabilityArgs): void {
+  const problems: string[] = [];
+  const { min, max } = WORKSPACE_RETENTION_DAYS;
+  if (
+    !Number.isInteger(args.retentionDays) ||
+    args.retentionDays < min ||
+    args.retentionDays > max
+  ) {
+    problems.push(
+      `retentionDays: expected an integer from ${min} to ${max} days, got ${args.retentionDays}`,
+    );
+  }
+  if (!Number.isFinite(args.dailyQuotaGb) || (args.dailyQuotaGb !== -1 && args.dailyQuotaGb <= 0)) {
+    problems.push(`dailyQuotaGb: expected -1 (no cap) or more than 0 GB, got ${args.dailyQuotaGb}`);
+  }
+  if (args.alertsEnabled && args.alertEmails.length === 0) {
+    problems.push("alertEmails: expected at least one address when alerts are enabled");
+  }
+  const invalid = args.alertEmails.filter((email) => !EMAIL_ADDRESS.test(email));
+  if (invalid.length > 0) {
+    problems.push(`alertEmails: not email addresses: ${invalid.join(", ")}`);
+  }
+  const duplicates = args.alertEmails.filter(
+    (email, index) =>
+      args.alertEmails.findIndex((other) => other.toLowerCase() === email.toLowerCase()) !== index,
+  );
+  if (duplicates.length > 0) {
+    problems.push(`alertEmails: listed more than once: ${duplicates.join(", ")}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`Observability "${name}" is invalid: ${problems.join("; ")}`);
+  }
+}
+
+/**
+ * An action group short name from the stack's plain name: Azure caps it at 12 characters, and a
+ * cut that ends on a separator would read as a typo in every alert subject.
+ */
+export function actionGroupShortName(plainName: string): string {
+  return plainName.slice(0, ACTION_GROUP_SHORT_NAME_MAX_LENGTH).replace(/-+$/, "");
+}
+
+/**
+ * The Log Analytics workspace every Azure resource reports to and, when alerts are on, the action
+ * group that metric alerts notify. Separate from {@link Diagnostics} because the workspace must
+ * exist before the AKS cluster (Container Insights needs its id), while diagnostic settings need
+ * the ids of resources created after the cluster.
+ */
+export class Observability extends pulumi.ComponentResource {
+  /** ARM id of the Log Analytics workspace. */
+  public readonly workspaceId: pulumi.Output<string>;
+  /** Azure name of the workspace. */
+  public readonly workspaceName: pulumi.Output<string>;
+  /** The workspace's customer id (the GUID agents and queries address it by). */
+  public readonly workspaceCustomerId: pulumi.Output<string>;
+  /** ARM id of the alert action group; `undefined` when alerts are off. */
+  public readonly actionGroupId: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    validate(name, args);
+    super("hiring:observability:Observability", name, {}, opts);
+    const { scope } = args;
+
+    const workspace = new azure.operationalinsights.Workspace(
+      `${name}-workspace`,
+      {
+        workspaceName: scope.namer.name("logAnalyticsWorkspace"),
+        resourceGroupName: scope.resourceGroupName,
+        location: scope.location,
+        sku: { name: azure.operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
+        retentionInDays: args.retentionDays,
+        ...(args.dailyQuotaGb >= 0
+          ? { workspaceCapping: { dailyQuotaGb: args.dailyQuotaGb } }
+          : {}),
+        features: {
+          // Ingestion only with Entra tokens: a leaked shared key cannot write forged logs. The
+          // AKS monitoring add-on authenticates with its managed identity (useAADAuth).
+          disableLocalAuth: true,
+          // Resource-context access: whoever may read a resource may read its logs, without
+          // being granted the whole workspace.
+          enableLogAccessUsingOnlyResourcePermissions: true,
+        },
+        tags: scope.tags,
+      },
+      { parent: this, protect: scope.protect },
+    );
+
+    let actionGroupId: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (args.alertsEnabled) {
+      const actionGroup = new azure.monitor.ActionGroup(
+        `${name}-action-group`,
+        {
+          actionGroupName: scope.namer.name("actionGroup"),
+          resourceGroupName: scope.resourceGroupName,
+          // Action groups are a global service; a regional location is rejected.
+          location: "global",
+          groupShortName: actionGroupShortName(scope.namer.plain("ag")),
+          enabled: true,
+          emailReceivers: args.alertEmails.map((emailAddress, index) => ({
+            name: `email-${index + 1}`,
+            emailAddress,
+            useCommonAlertSchema: true,
+          })),
+          tags: scope.tags,
+        },
+        { parent: this },
+      );
+      actionGroupId = actionGroup.id;
+    }
+
+    this.workspaceId = workspace.id;
+    this.workspaceName = workspace.name;
+    this.workspaceCustomerId = workspace.customerId;
+    this.actionGroupId = actionGroupId;
+    this.registerOutputs({
+      workspaceId: this.workspaceId,
+      workspaceName: this.workspaceName,
+      workspaceCustomerId: this.workspaceCustomerId,
+      actionGroupId: this.actionGroupId,
+    });
+  }
+}

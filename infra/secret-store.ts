@@ -1,0 +1,217 @@
+import * as azure from "@pulumi/azure-native";
+import * as pulumi from "@pulumi/pulumi";
+import type { AzureScope } from "./azure-scope";
+import { cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
+import { grantRole, type RoleGrantee } from "./roles";
+
+/** Where the vault's private endpoint lives and the DNS zone that resolves it. */
+export interface SecretStorePrivateEndpoint {
+  /** Subnet the private endpoint takes its address from (the network's private endpoint subnet). */
+  readonly subnetId: pulumi.Input<string>;
+  /** Id of the `privatelink.vaultcore.azure.net` private DNS zone linked to the VNet. */
+  readonly privateDnsZoneId: pulumi.Input<string>;
+}
+
+/** Arguments of {@link SecretStore}. */
+export interface SecretStoreArgs {
+  /** Resource group, region, names, tags and protection. */
+  readonly scope: AzureScope;
+  /** Entra ID tenant that authenticates requests to the vault. */
+  readonly tenantId: pulumi.Input<string>;
+  /** Subscription holding the built-in role definitions granted on the vault. */
+  readonly subscriptionId: pulumi.Input<string>;
+  /** Vault tier; `premium` adds HSM-backed keys. */
+  readonly sku: "standard" | "premium";
+  /**
+   * Days a deleted vault or secret stays recoverable, 7-90. Azure fixes it when the vault is
+   * created; a later change is rejected.
+   */
+  readonly softDeleteRetentionDays: number;
+  /**
+   * Forbid purging deleted vaults and secrets before the retention period ends. Irreversible
+   * once on, so production only.
+   */
+  readonly purgeProtection: boolean;
+  /**
+   * Accept traffic from public networks (subject to the firewall). When `false` the vault is
+   * reachable only through `privateEndpoint` and trusted Azure services.
+   */
+  readonly publicNetworkAccess: boolean;
+  /**
+   * Public IPv4 addresses or CIDR blocks let through the firewall, e.g. `203.0.113.0/24`.
+   * Azure accepts no private (RFC 1918) ranges here. Only meaningful with public access on.
+   */
+  readonly allowedIpRanges: readonly string[];
+  /**
+   * Subnets with the `Microsoft.KeyVault` service endpoint (e.g. AKS nodes) let through the
+   * firewall. Only meaningful with public access on.
+   */
+  readonly allowedSubnetIds: readonly pulumi.Input<string>[];
+  /** Private endpoint for the vault; required when `publicNetworkAccess` is `false`. */
+  readonly privateEndpoint?: SecretStorePrivateEndpoint;
+  /** Principals that read secret values ("Key Vault Secrets User"), e.g. workload identities. */
+  readonly secretReaders: readonly RoleGrantee[];
+  /** Principals that create and manage secrets ("Key Vault Secrets Officer"), e.g. the deployer. */
+  readonly secretOfficers: readonly RoleGrantee[];
+}
+
+/** Address blocks Azure reserves for private networks (RFC 1918). */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+
+/**
+ * An Azure Key Vault authorised through Azure RBAC only, with soft delete, optional purge
+ * protection, a deny-by-default firewall and, where public access is off, a private endpoint.
+ */
+export class SecretStore extends pulumi.ComponentResource {
+  /** Vault name (globally unique, with the random suffix). */
+  public readonly vaultName: pulumi.Output<string>;
+  /** Vault resource id; the scope for further role assignments and diagnostic settings. */
+  public readonly vaultId: pulumi.Output<string>;
+  /** Data-plane URI, e.g. `https://kv-hire-prod-ab12c.vault.azure.net/`. */
+  public readonly vaultUri: pulumi.Output<string>;
+
+  /**
+   * @param name logical name; children are named `<name>-<part>`.
+   * @param args vault settings and access.
+   * @param opts component options.
+   */
+  constructor(name: string, args: SecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateSecretStoreArgs(args);
+    super("hiring:security:SecretStore", name, {}, opts);
+    const { scope } = args;
+
+    const vault = new azure.keyvault.Vault(
+      `${name}-vault`,
+      {
+        resourceGroupName: scope.resourceGroupName,
+        location: scope.location,
+        // Includes the random suffix: a deleted vault keeps its name until purged.
+        vaultName: scope.namer.name("keyVault"),
+        properties: {
+          tenantId: args.tenantId,
+          sku: { family: "A", name: args.sku },
+          // Access is granted only by role assignments below; no access policies, so the
+          // vault has a single permission model that Azure's activity log audits.
+          enableRbacAuthorization: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: args.softDeleteRetentionDays,
+          // Azure rejects `false` here (purge protection cannot be turned off), so leave it out.
+          ...(args.purgeProtection ? { enablePurgeProtection: true } : {}),
+          publicNetworkAccess: args.publicNetworkAccess ? "Enabled" : "Disabled",
+          networkAcls: {
+            defaultAction: "Deny",
+            // Lets trusted Azure services (e.g. Azure Resource Manager deployments) through.
+            bypass: "AzureServices",
+            ipRules: args.allowedIpRanges.map((value) => ({ value })),
+            virtualNetworkRules: args.allowedSubnetIds.map((id) => ({ id })),
+          },
+        },
+        tags: scope.tags,
+      },
+      { parent: this, protect: scope.protect },
+    );
+
+    if (args.privateEndpoint !== undefined) {
+      const endpoint = new azure.network.PrivateEndpoint(
+        `${name}-pep`,
+        {
+          resourceGroupName: scope.resourceGroupName,
+          location: scope.location,
+          privateEndpointName: scope.namer.name("privateEndpoint", "kv"),
+          subnet: { id: args.privateEndpoint.subnetId },
+          privateLinkServiceConnections: [
+            { name: "vault", privateLinkServiceId: vault.id, groupIds: ["vault"] },
+          ],
+          tags: scope.tags,
+        },
+        { parent: this },
+      );
+      new azure.network.PrivateDnsZoneGroup(
+        `${name}-pep-dns`,
+        {
+          resourceGroupName: scope.resourceGroupName,
+          privateEndpointName: endpoint.name,
+          privateDnsZoneGroupName: "default",
+          privateDnsZoneConfigs: [
+            {
+              name: "privatelink-vaultcore-azure-net",
+              privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+            },
+          ],
+        },
+        { parent: this },
+      );
+    }
+
+    args.secretReaders.forEach((grantee, index) => {
+      grantRole(
+        `${name}-secrets-user-${index}`,
+        {
+          scope: vault.id,
+          role: "keyVaultSecretsUser",
+          grantee,
+          subscriptionId: args.subscriptionId,
+          description: "Reads application secrets from this vault only",
+        },
+        { parent: this },
+      );
+    });
+    args.secretOfficers.forEach((grantee, index) => {
+      grantRole(
+        `${name}-secrets-officer-${index}`,
+        {
+          scope: vault.id,
+          role: "keyVaultSecretsOfficer",
+          grantee,
+          subscriptionId: args.subscriptionId,
+          description: "Writes and rotates the secrets this stack stores in this vault",
+        },
+        { parent: this },
+      );
+    });
+
+    this.vaultName = vault.name;
+    this.vaultId = vault.id;
+    this.vaultUri = vault.properties.vaultUri;
+    this.registerOutputs({
+      vaultName: this.vaultName,
+      vaultId: this.vaultId,
+      vaultUri: this.vaultUri,
+    });
+  }
+}
+
+function validateSecretStoreArgs(args: SecretStoreArgs): void {
+  const retention = args.softDeleteRetentionDays;
+  if (!Number.isInteger(retention) || retention < 7 || retention > 90) {
+    throw new Error(
+      `SecretStore softDeleteRetentionDays: ${retention} is not a whole number of days in 7-90`,
+    );
+  }
+  if (!args.publicNetworkAccess && args.privateEndpoint === undefined) {
+    throw new Error(
+      "SecretStore privateEndpoint: required when publicNetworkAccess is false, or nothing can reach the vault",
+    );
+  }
+  if (
+    !args.publicNetworkAccess &&
+    (args.allowedIpRanges.length > 0 || args.allowedSubnetIds.length > 0)
+  ) {
+    throw new Error(
+      "SecretStore allowedIpRanges/allowedSubnetIds: Azure ignores firewall rules when publicNetworkAccess is false; leave them empty",
+    );
+  }
+  for (const range of args.allowedIpRanges) {
+    const block = isIpv4Address(range) ? `${range}/32` : range;
+    if (!isIpv4Cidr(block)) {
+      throw new Error(
+        `SecretStore allowedIpRanges: "${range}" is not an IPv4 address or CIDR block like 203.0.113.0/24`,
+      );
+    }
+    if (PRIVATE_RANGES.some((privateRange) => cidrsOverlap(block, privateRange))) {
+      throw new Error(
+        `SecretStore allowedIpRanges: "${range}" is a private (RFC 1918) range, which Key Vault IP rules do not accept; use allowedSubnetIds or privateEndpoint for VNet traffic`,
+      );
+    }
+  }
+}
