@@ -1,15 +1,8 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
-import { grantRole, type RoleGrantee } from "./roles";
-
-/** Where the registry's private endpoint lives and the DNS zone that resolves it. */
-export interface ContainerRegistryPrivateEndpoint {
-  /** Subnet the private endpoint takes its addresses from (the network's private endpoint subnet). */
-  readonly subnetId: pulumi.Input<string>;
-  /** Id of the `privatelink.azurecr.io` private DNS zone linked to the VNet. */
-  readonly privateDnsZoneId: pulumi.Input<string>;
-}
+import { privateEndpoint, type PrivateEndpointPlacement } from "./private-endpoint";
+import { grantRoles, type RoleGrantee } from "./roles";
 
 /** Arguments of {@link ContainerRegistry}. */
 export interface ContainerRegistryArgs {
@@ -27,10 +20,11 @@ export interface ContainerRegistryArgs {
    */
   readonly untaggedRetentionDays: number;
   /**
-   * Private endpoint for the registry; public access is then disabled. `Premium` only. Without
-   * it the registry is reachable publicly, authenticated through Entra ID.
+   * Private endpoint for the registry, resolved through the `privatelink.azurecr.io` zone; public
+   * access is then disabled. `Premium` only. Without it the registry is reachable publicly,
+   * authenticated through Entra ID.
    */
-  readonly privateEndpoint?: ContainerRegistryPrivateEndpoint;
+  readonly privateEndpoint?: PrivateEndpointPlacement;
   /** Principals that pull images (AcrPull), e.g. the AKS kubelet identity. */
   readonly pullers: readonly RoleGrantee[];
   /** Principals that push images (AcrPush), e.g. the CI identity. */
@@ -91,63 +85,41 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     );
 
     if (args.privateEndpoint !== undefined) {
-      const endpoint = new azure.network.PrivateEndpoint(
+      privateEndpoint(
         `${name}-pep`,
         {
-          resourceGroupName: scope.resourceGroupName,
-          location: scope.location,
-          privateEndpointName: scope.namer.name("privateEndpoint", "cr"),
-          subnet: { id: args.privateEndpoint.subnetId },
-          privateLinkServiceConnections: [
-            { name: "registry", privateLinkServiceId: registry.id, groupIds: ["registry"] },
-          ],
-          tags: scope.tags,
+          ...args.privateEndpoint,
+          scope,
+          qualifier: "cr",
+          targetResourceId: registry.id,
+          groupId: "registry",
         },
-        { parent: this },
-      );
-      new azure.network.PrivateDnsZoneGroup(
-        `${name}-pep-dns`,
-        {
-          resourceGroupName: scope.resourceGroupName,
-          privateEndpointName: endpoint.name,
-          privateDnsZoneGroupName: "default",
-          privateDnsZoneConfigs: [
-            {
-              name: "privatelink-azurecr-io",
-              privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
-            },
-          ],
-        },
-        { parent: this },
+        this,
       );
     }
 
-    args.pullers.forEach((grantee, index) => {
-      grantRole(
-        `${name}-acr-pull-${index}`,
-        {
-          scope: registry.id,
-          role: "acrPull",
-          grantee,
-          subscriptionId: args.subscriptionId,
-          description: "Pulls images from this registry only (e.g. AKS nodes)",
-        },
-        { parent: this },
-      );
-    });
-    args.pushers.forEach((grantee, index) => {
-      grantRole(
-        `${name}-acr-push-${index}`,
-        {
-          scope: registry.id,
-          role: "acrPush",
-          grantee,
-          subscriptionId: args.subscriptionId,
-          description: "Pushes images built by CI to this registry only",
-        },
-        { parent: this },
-      );
-    });
+    grantRoles(
+      `${name}-acr-pull`,
+      args.pullers,
+      {
+        scope: registry.id,
+        role: "acrPull",
+        subscriptionId: args.subscriptionId,
+        description: "Pulls images from this registry only (e.g. AKS nodes)",
+      },
+      this,
+    );
+    grantRoles(
+      `${name}-acr-push`,
+      args.pushers,
+      {
+        scope: registry.id,
+        role: "acrPush",
+        subscriptionId: args.subscriptionId,
+        description: "Pushes images built by CI to this registry only",
+      },
+      this,
+    );
 
     this.registryName = registry.name;
     this.registryId = registry.id;

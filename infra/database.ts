@@ -97,7 +97,8 @@ const SKU_PREFIX: Readonly<Record<DatabaseArgs["skuTier"], string>> = {
 
 const ZONES: readonly string[] = ["1", "2", "3"];
 
-const RESERVED_LOGINS: readonly string[] = [
+/** Administrator logins Azure reserves (besides any starting with `pg_`). */
+export const RESERVED_ADMIN_LOGINS: readonly string[] = [
   "azure_superuser",
   "azure_pg_admin",
   "admin",
@@ -168,7 +169,7 @@ function validateArgs(name: string, args: DatabaseArgs): void {
       `administratorLogin "${login}" must be 1-63 lowercase letters, digits or underscores, starting with a letter`,
     );
   }
-  if (RESERVED_LOGINS.includes(login) || login.startsWith("pg_")) {
+  if (RESERVED_ADMIN_LOGINS.includes(login) || login.startsWith("pg_")) {
     fail(`administratorLogin "${login}" is reserved by Azure`);
   }
   const { dayOfWeek, startHour } = args.maintenanceWindow;

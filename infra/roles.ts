@@ -52,20 +52,27 @@ export function roleDefinitionId(
   return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BuiltInRole[role]}`;
 }
 
+/** A built-in role on a resource, as {@link grantRole} and {@link grantRoles} grant it. */
+export interface RoleGrant {
+  /** Resource id the role applies to (a resource or resource group, never a subscription). */
+  readonly scope: pulumi.Input<string>;
+  /** Built-in role to grant. */
+  readonly role: BuiltInRoleName;
+  /** Subscription holding the built-in role definition. */
+  readonly subscriptionId: pulumi.Input<string>;
+  /** Why the grant exists; kept as the assignment's description in Azure. */
+  readonly description: string;
+}
+
 /**
  * Grants `role` on `scope` to `grantee`. Every grant in this project goes through here, so the
  * principal type is always set and the scope is always a specific resource, never a subscription.
  */
 export function grantRole(
   name: string,
-  args: {
-    /** Resource id the role applies to (a resource or resource group, never a subscription). */
-    readonly scope: pulumi.Input<string>;
-    readonly role: BuiltInRoleName;
+  args: RoleGrant & {
+    /** The principal the role is granted to. */
     readonly grantee: RoleGrantee;
-    readonly subscriptionId: pulumi.Input<string>;
-    /** Why this grant exists; kept as the assignment's description in Azure. */
-    readonly description: string;
   },
   opts: pulumi.CustomResourceOptions,
 ): azure.authorization.RoleAssignment {
@@ -79,5 +86,21 @@ export function grantRole(
       description: args.description,
     },
     opts,
+  );
+}
+
+/**
+ * Grants `role` on `scope` to each of `grantees` through {@link grantRole}, as children of
+ * `parent`. The assignments are named `<prefix>-<index>` in the order of `grantees`, so adding
+ * a grantee at the end leaves the existing assignments untouched.
+ */
+export function grantRoles(
+  prefix: string,
+  grantees: readonly RoleGrantee[],
+  args: RoleGrant,
+  parent: pulumi.Resource,
+): azure.authorization.RoleAssignment[] {
+  return grantees.map((grantee, index) =>
+    grantRole(`${prefix}-${index}`, { ...args, grantee }, { parent }),
   );
 }

@@ -2,15 +2,8 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
 import { cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
-import { grantRole, type RoleGrantee } from "./roles";
-
-/** Where the vault's private endpoint lives and the DNS zone that resolves it. */
-export interface SecretStorePrivateEndpoint {
-  /** Subnet the private endpoint takes its address from (the network's private endpoint subnet). */
-  readonly subnetId: pulumi.Input<string>;
-  /** Id of the `privatelink.vaultcore.azure.net` private DNS zone linked to the VNet. */
-  readonly privateDnsZoneId: pulumi.Input<string>;
-}
+import { privateEndpoint, type PrivateEndpointPlacement } from "./private-endpoint";
+import { grantRoles, type RoleGrantee } from "./roles";
 
 /** Arguments of {@link SecretStore}. */
 export interface SecretStoreArgs {
@@ -47,8 +40,11 @@ export interface SecretStoreArgs {
    * firewall. Only meaningful with public access on.
    */
   readonly allowedSubnetIds: readonly pulumi.Input<string>[];
-  /** Private endpoint for the vault; required when `publicNetworkAccess` is `false`. */
-  readonly privateEndpoint?: SecretStorePrivateEndpoint;
+  /**
+   * Private endpoint for the vault, resolved through the `privatelink.vaultcore.azure.net` zone;
+   * required when `publicNetworkAccess` is `false`.
+   */
+  readonly privateEndpoint?: PrivateEndpointPlacement;
   /** Principals that read secret values ("Key Vault Secrets User"), e.g. workload identities. */
   readonly secretReaders: readonly RoleGrantee[];
   /** Principals that create and manage secrets ("Key Vault Secrets Officer"), e.g. the deployer. */
@@ -112,63 +108,41 @@ export class SecretStore extends pulumi.ComponentResource {
     );
 
     if (args.privateEndpoint !== undefined) {
-      const endpoint = new azure.network.PrivateEndpoint(
+      privateEndpoint(
         `${name}-pep`,
         {
-          resourceGroupName: scope.resourceGroupName,
-          location: scope.location,
-          privateEndpointName: scope.namer.name("privateEndpoint", "kv"),
-          subnet: { id: args.privateEndpoint.subnetId },
-          privateLinkServiceConnections: [
-            { name: "vault", privateLinkServiceId: vault.id, groupIds: ["vault"] },
-          ],
-          tags: scope.tags,
+          ...args.privateEndpoint,
+          scope,
+          qualifier: "kv",
+          targetResourceId: vault.id,
+          groupId: "vault",
         },
-        { parent: this },
-      );
-      new azure.network.PrivateDnsZoneGroup(
-        `${name}-pep-dns`,
-        {
-          resourceGroupName: scope.resourceGroupName,
-          privateEndpointName: endpoint.name,
-          privateDnsZoneGroupName: "default",
-          privateDnsZoneConfigs: [
-            {
-              name: "privatelink-vaultcore-azure-net",
-              privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
-            },
-          ],
-        },
-        { parent: this },
+        this,
       );
     }
 
-    args.secretReaders.forEach((grantee, index) => {
-      grantRole(
-        `${name}-secrets-user-${index}`,
-        {
-          scope: vault.id,
-          role: "keyVaultSecretsUser",
-          grantee,
-          subscriptionId: args.subscriptionId,
-          description: "Reads application secrets from this vault only",
-        },
-        { parent: this },
-      );
-    });
-    args.secretOfficers.forEach((grantee, index) => {
-      grantRole(
-        `${name}-secrets-officer-${index}`,
-        {
-          scope: vault.id,
-          role: "keyVaultSecretsOfficer",
-          grantee,
-          subscriptionId: args.subscriptionId,
-          description: "Writes and rotates the secrets this stack stores in this vault",
-        },
-        { parent: this },
-      );
-    });
+    grantRoles(
+      `${name}-secrets-user`,
+      args.secretReaders,
+      {
+        scope: vault.id,
+        role: "keyVaultSecretsUser",
+        subscriptionId: args.subscriptionId,
+        description: "Reads application secrets from this vault only",
+      },
+      this,
+    );
+    grantRoles(
+      `${name}-secrets-officer`,
+      args.secretOfficers,
+      {
+        scope: vault.id,
+        role: "keyVaultSecretsOfficer",
+        subscriptionId: args.subscriptionId,
+        description: "Writes and rotates the secrets this stack stores in this vault",
+      },
+      this,
+    );
 
     this.vaultName = vault.name;
     this.vaultId = vault.id;

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "../infra/cidr";
 import { ResourceNamer, NamingError, type AzureResourceKind } from "../infra/naming";
+import { RESERVED_ADMIN_LOGINS } from "../infra/database";
 import { addressPlanProblems } from "../infra/network";
 import { STANDARD_TAG_NAMES } from "../infra/tags";
 
@@ -144,15 +145,7 @@ const azureDatabaseSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9_]{0,62}$/, "expected a lowercase login name starting with a letter")
     .refine(
       (login) =>
-        ![
-          "azure_superuser",
-          "azure_pg_admin",
-          "admin",
-          "administrator",
-          "root",
-          "guest",
-          "public",
-        ].includes(login) && !login.startsWith("pg_"),
+        !RESERVED_ADMIN_LOGINS.includes(login) && !login.startsWith("pg_"),
       "expected a login that is not reserved by Azure (admin, root, pg_*, ...)",
     )
     .default("hiringadmin"),
@@ -205,8 +198,11 @@ const registrySchema = z
 const observabilitySchema = z
   .strictObject({
     retentionDays: z.int().min(30).max(730).default(30),
-    /** Daily ingestion cap in GB; -1 for none. */
-    dailyQuotaGb: z.number().min(-1).default(-1),
+    /** Daily ingestion cap in GB; -1 for none (0 would stop all ingestion). */
+    dailyQuotaGb: z
+      .number()
+      .refine((quota) => quota === -1 || quota > 0, "expected -1 (no cap) or a positive number")
+      .default(-1),
     alerts: z
       .strictObject({
         enabled: z.boolean().default(false),

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { AZURE_NAME_PROPERTY } from "../../tools/plan/resource-types";
 
 /** Identity of the fake Azure tenant and deploying principal every invoke answers with. */
 export const MOCK_AZURE = {
@@ -30,40 +31,15 @@ export function stableGuid(seed: string): string {
 const str = (value: unknown, fallback: string): string =>
   typeof value === "string" ? value : fallback;
 
-/** The input property that carries the Azure name of each azure-native type this program uses. */
-const AZURE_NAME_PROPERTY: Readonly<Record<string, string>> = {
-  "azure-native:resources:ResourceGroup": "resourceGroupName",
-  "azure-native:network:VirtualNetwork": "virtualNetworkName",
-  "azure-native:network:Subnet": "subnetName",
-  "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
-  "azure-native:network:PrivateEndpoint": "privateEndpointName",
-  "azure-native:privatedns:PrivateZone": "privateZoneName",
-  "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
-  "azure-native:containerservice:ManagedCluster": "resourceName",
-  "azure-native:containerservice:AgentPool": "agentPoolName",
-  "azure-native:containerservice:MaintenanceConfiguration": "configName",
-  "azure-native:dbforpostgresql:Server": "serverName",
-  "azure-native:dbforpostgresql:Database": "databaseName",
-  "azure-native:dbforpostgresql:Configuration": "configurationName",
-  "azure-native:dbforpostgresql:Administrator": "objectId",
-  "azure-native:keyvault:Vault": "vaultName",
-  "azure-native:keyvault:Secret": "secretName",
-  "azure-native:keyvault:Key": "keyName",
-  "azure-native:containerregistry:Registry": "registryName",
-  "azure-native:operationalinsights:Workspace": "workspaceName",
-  "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
-  "azure-native:managedidentity:FederatedIdentityCredential":
-    "federatedIdentityCredentialResourceName",
-  "azure-native:authorization:RoleAssignment": "roleAssignmentName",
-  "azure-native:monitor:ActionGroup": "actionGroupName",
-  "azure-native:monitor:MetricAlert": "ruleName",
-  "azure-native:monitor:DiagnosticSetting": "name",
-  "azure-native:storage:StorageAccount": "accountName",
-  "azure-native:storage:BlobContainer": "containerName",
-};
-
 function azureId(type: string, name: string, inputs: Props): string {
   const [, module = "", resource = ""] = type.split(":");
+  // Extension resources live under the resource they extend, as in Azure.
+  if (typeof inputs.resourceUri === "string") {
+    return `${inputs.resourceUri}/providers/Microsoft.Insights/${resource}/${name}`;
+  }
+  if (typeof inputs.scope === "string") {
+    return `${inputs.scope}/providers/Microsoft.Authorization/${resource}/${stableGuid(name)}`;
+  }
   const group = str(inputs.resourceGroupName, "rg");
   return `/subscriptions/${MOCK_AZURE.subscriptionId}/resourceGroups/${group}/providers/Microsoft.${module}/${resource}/${name}`;
 }

@@ -35,6 +35,9 @@ export interface RecordedResource {
    * (test with `isSecretValue`, read with `unsecret`).
    */
   readonly inputs: Readonly<Record<string, unknown>>;
+  /** What the mocks answered: the id (empty for components) and the resulting state. */
+  readonly id: string;
+  readonly outputs: Readonly<Record<string, unknown>>;
   readonly options: RecordedOptions;
 }
 
@@ -107,6 +110,7 @@ export class ResourceRecorder {
         if (!error && response) {
           const parent = request.getParent();
           const object = request.getObject();
+          const state = response.getObject();
           this.recorded.push({
             urn: response.getUrn(),
             type: request.getType(),
@@ -114,6 +118,8 @@ export class ResourceRecorder {
             custom: request.getCustom(),
             ...(parent ? { parent } : {}),
             inputs: object ? pulumi.runtime.deserializeProperties(object, true) : {},
+            id: response.getId(),
+            outputs: state ? pulumi.runtime.deserializeProperties(state, true) : {},
             options: optionsOf(request),
           });
         }

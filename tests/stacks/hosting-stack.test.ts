@@ -1,6 +1,48 @@
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { runStack, type StackRun } from "../harness/run-stack";
+import { isSecretValue, unsecret, type RecordedResource } from "../harness/recorder";
+import { REPO_ROOT, runStack, type StackRun } from "../harness/run-stack";
+
+const STATEFUL = [
+  "azure-native:containerservice:ManagedCluster",
+  "azure-native:dbforpostgresql:Server",
+  "azure-native:dbforpostgresql:Database",
+  "azure-native:keyvault:Vault",
+  "azure-native:containerregistry:Registry",
+  "azure-native:operationalinsights:Workspace",
+];
+
+function one(run: StackRun, type: string, name?: string): RecordedResource {
+  const matches = run.resources.filter((r) => r.type === type && (!name || r.name === name));
+  assert.equal(matches.length, 1, `expected one ${type} ${name ?? ""}, found ${matches.length}`);
+  return matches[0] as RecordedResource;
+}
+
+function at(value: unknown, ...keys: (string | number)[]): unknown {
+  return keys.reduce<unknown>(
+    (current, key) =>
+      current !== null && typeof current === "object"
+        ? (current as Record<string | number, unknown>)[key]
+        : undefined,
+    value,
+  );
+}
+
+/** Whether the azure-native typings give this resource type a `tags` input. */
+function isTaggable(type: string): boolean {
+  const [, module = "", resource = ""] = type.split(":");
+  const file = path.join(
+    REPO_ROOT,
+    "node_modules/@pulumi/azure-native",
+    module,
+    `${resource.charAt(0).toLowerCase()}${resource.slice(1)}.d.ts`,
+  );
+  assert.ok(existsSync(file), `no typings for ${type}`);
+  const args = readFileSync(file, "utf8").split(/export interface \w+Args \{/)[1] ?? "";
+  return /^\s+tags\?:/m.test(args);
+}
 
 describe("hosting stack composition", () => {
   let dev: StackRun;
@@ -12,32 +54,170 @@ describe("hosting stack composition", () => {
     local = await runStack({ stack: "local" });
   });
 
-  it("creates the resource group with the standard tags", () => {
-    const group = dev.resources.find((r) => r.type === "azure-native:resources:ResourceGroup");
-    assert.ok(group);
-    assert.equal(group.inputs.resourceGroupName, "rg-hire-dev");
-    assert.equal(group.inputs.location, "westeurope");
-    assert.deepEqual(group.inputs.tags, {
-      project: "hiring-infra",
-      stack: "dev",
-      environment: "development",
-      owner: "platform-team",
-      "cost-center": "cc-1042",
-      "managed-by": "pulumi",
-    });
+  it("puts the cluster's nodes on the network's node subnet", () => {
+    const subnet = one(dev, "azure-native:network:Subnet", "network-snet-nodes");
+    const cluster = one(dev, "azure-native:containerservice:ManagedCluster");
+    const pool = one(dev, "azure-native:containerservice:AgentPool");
+    assert.equal(at(cluster.inputs, "agentPoolProfiles", 0, "vnetSubnetID"), subnet.id);
+    assert.equal(pool.inputs.vnetSubnetID, subnet.id);
   });
 
-  it("protects the resource group in prod only", () => {
-    const protectedIn = (run: StackRun): boolean =>
-      run.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.options
-        .protect ?? false;
-    assert.equal(protectedIn(prod), true);
-    assert.equal(protectedIn(dev), false);
+  it("places the database in the delegated subnet and the network's PostgreSQL DNS zone", () => {
+    const server = one(dev, "azure-native:dbforpostgresql:Server");
+    const subnet = one(dev, "azure-native:network:Subnet", "network-snet-database");
+    const zone = one(dev, "azure-native:privatedns:PrivateZone", "network-dns-postgres");
+    assert.equal(at(server.inputs, "network", "delegatedSubnetResourceId"), subnet.id);
+    assert.equal(at(server.inputs, "network", "privateDnsZoneArmResourceId"), zone.id);
+    assert.equal(at(server.inputs, "network", "publicNetworkAccess"), "Disabled");
+  });
+
+  it("grants AcrPull on the registry to the cluster's kubelet identity", () => {
+    const cluster = one(dev, "azure-native:containerservice:ManagedCluster");
+    const registry = one(dev, "azure-native:containerregistry:Registry");
+    const pulls = dev.resources.filter(
+      (r) =>
+        r.type === "azure-native:authorization:RoleAssignment" &&
+        String(r.inputs.roleDefinitionId).endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d"),
+    );
+    const [pull] = pulls;
+    assert.ok(pull && pulls.length === 1);
+    assert.equal(pull.inputs.scope, registry.id);
+    assert.equal(
+      pull.inputs.principalId,
+      at(cluster.outputs, "identityProfile", "kubeletidentity", "objectId"),
+    );
+  });
+
+  it("lets the cluster's Key Vault CSI identity read secrets, and writes the DB password there", () => {
+    const cluster = one(dev, "azure-native:containerservice:ManagedCluster");
+    const vault = one(dev, "azure-native:keyvault:Vault");
+    const reader = dev.resources.find(
+      (r) =>
+        r.type === "azure-native:authorization:RoleAssignment" &&
+        String(r.inputs.roleDefinitionId).endsWith("4633458b-17de-408a-b874-0445c86b69e6"),
+    );
+    assert.equal(reader?.inputs.scope, vault.id);
+    assert.equal(
+      reader.inputs.principalId,
+      at(cluster.outputs, "addonProfiles", "azureKeyvaultSecretsProvider", "identity", "objectId"),
+    );
+    const secret = one(dev, "azure-native:keyvault:Secret");
+    assert.equal(secret.inputs.vaultName, vault.inputs.vaultName);
+  });
+
+  it("sends Container Insights and every diagnostic setting to the one workspace", () => {
+    const workspace = one(dev, "azure-native:operationalinsights:Workspace");
+    const cluster = one(dev, "azure-native:containerservice:ManagedCluster");
+    assert.equal(
+      at(cluster.inputs, "addonProfiles", "omsagent", "config", "logAnalyticsWorkspaceResourceID"),
+      workspace.id,
+    );
+    const settings = dev.resources.filter(
+      (r) => r.type === "azure-native:monitor:DiagnosticSetting",
+    );
+    const targets = [
+      "azure-native:containerservice:ManagedCluster",
+      "azure-native:dbforpostgresql:Server",
+      "azure-native:keyvault:Vault",
+      "azure-native:containerregistry:Registry",
+    ].map((type) => one(dev, type).id);
+    assert.deepEqual(settings.map((s) => s.inputs.resourceUri).sort(), [...targets].sort());
+    for (const setting of settings) {
+      assert.equal(setting.inputs.workspaceId, workspace.id);
+    }
+  });
+
+  it("creates a database per app that asks for one", () => {
+    const names = dev.resources
+      .filter((r) => r.type === "azure-native:dbforpostgresql:Database")
+      .map((r) => r.inputs.databaseName);
+    assert.deepEqual(names.sort(), ["applicant_api", "interview_scheduler"]);
+  });
+
+  it("reaches Key Vault and ACR privately in prod, publicly behind a firewall in dev", () => {
+    const endpoints = (run: StackRun): unknown[] =>
+      run.resources
+        .filter((r) => r.type === "azure-native:network:PrivateEndpoint")
+        .map((r) => at(r.inputs, "privateLinkServiceConnections", 0, "groupIds", 0))
+        .sort();
+    assert.deepEqual(endpoints(prod), ["registry", "vault"]);
+    assert.deepEqual(endpoints(dev), []);
+    const vault = one(dev, "azure-native:keyvault:Vault");
+    assert.equal(at(vault.inputs, "properties", "networkAcls", "defaultAction"), "Deny");
+  });
+
+  it("adds alerts to an action group in prod only", () => {
+    const alerts = (run: StackRun): number =>
+      run.resources.filter((r) => r.type === "azure-native:monitor:MetricAlert").length;
+    assert.equal(alerts(dev), 0);
+    assert.ok(alerts(prod) >= 5);
+    const group = one(prod, "azure-native:monitor:ActionGroup");
+    for (const alert of prod.resources.filter(
+      (r) => r.type === "azure-native:monitor:MetricAlert",
+    )) {
+      assert.equal(at(alert.inputs, "actions", 0, "actionGroupId"), group.id);
+    }
+  });
+
+  it("protects every stateful resource in prod and none in dev", () => {
+    for (const type of STATEFUL) {
+      for (const resource of prod.resources.filter((r) => r.type === type)) {
+        assert.equal(resource.options.protect, true, `${resource.name} in prod`);
+      }
+      for (const resource of dev.resources.filter((r) => r.type === type)) {
+        assert.equal(resource.options.protect, false, `${resource.name} in dev`);
+      }
+    }
+    assert.equal(one(prod, "azure-native:resources:ResourceGroup").options.protect, true);
+  });
+
+  it("tags every taggable Azure resource with the standard tags", () => {
+    for (const run of [dev, prod]) {
+      const azure = run.resources.filter((r) => r.custom && r.type.startsWith("azure-native:"));
+      const taggable = azure.filter((r) => isTaggable(r.type));
+      assert.ok(taggable.length >= 15, `${run.stack}: ${taggable.length} taggable resources`);
+      for (const resource of taggable) {
+        const tags = resource.inputs.tags as Record<string, string> | undefined;
+        assert.deepEqual(
+          tags && {
+            project: tags.project,
+            stack: tags.stack,
+            owner: tags.owner,
+            costCenter: tags["cost-center"],
+            managedBy: tags["managed-by"],
+          },
+          {
+            project: "hiring-infra",
+            stack: run.stack,
+            owner: "platform-team",
+            costCenter: "cc-1042",
+            managedBy: "pulumi",
+          },
+          `${run.stack}: ${resource.type} ${resource.name}`,
+        );
+      }
+    }
+  });
+
+  it("keeps the kubeconfig and the database password secret end to end", () => {
+    assert.equal(dev.outputs.kubeconfig?.secret, true);
+    const server = one(dev, "azure-native:dbforpostgresql:Server");
+    assert.ok(isSecretValue(server.inputs.administratorLoginPassword));
+    const password = unsecret(server.inputs.administratorLoginPassword);
+    assert.equal(typeof password, "string");
+    for (const resource of dev.resources) {
+      for (const [key, value] of Object.entries(resource.inputs)) {
+        if (JSON.stringify(unsecret(value)).includes(String(password))) {
+          assert.ok(isSecretValue(value), `${resource.name}.${key} carries the password in clear`);
+        }
+      }
+    }
+    const provider = one(dev, "pulumi:providers:kubernetes");
+    assert.ok(isSecretValue(provider.inputs.kubeconfig));
   });
 
   it("draws the unique-name suffix from @pulumi/random, lowercase alphanumeric", () => {
-    const suffix = dev.resources.find((r) => r.type === "random:index/randomString:RandomString");
-    assert.ok(suffix);
+    const suffix = one(dev, "random:index/randomString:RandomString");
     assert.deepEqual(
       { length: suffix.inputs.length, upper: suffix.inputs.upper, special: suffix.inputs.special },
       { length: 5, upper: false, special: false },

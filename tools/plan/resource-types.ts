@@ -19,7 +19,7 @@ export const AZURE_NAME_PROPERTY: Readonly<Record<string, string>> = {
   "azure-native:dbforpostgresql:Server": "serverName",
   "azure-native:dbforpostgresql:Database": "databaseName",
   "azure-native:dbforpostgresql:Configuration": "configurationName",
-  "azure-native:dbforpostgresql:Administrator": "objectId",
+  "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "objectId",
   "azure-native:keyvault:Vault": "vaultName",
   "azure-native:keyvault:Secret": "secretName",
   "azure-native:keyvault:Key": "keyName",
