@@ -252,7 +252,7 @@ export class Network extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new azure.privatedns.VirtualNetworkLink(
+      const link = new azure.privatedns.VirtualNetworkLink(
         `${name}-dns-${key}-link`,
         {
           resourceGroupName: scope.resourceGroupName,
@@ -266,7 +266,9 @@ export class Network extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      return privateZone.id;
+      // Consumers (the PostgreSQL server, private DNS zone groups) must wait for the link,
+      // not only the zone: an unlinked zone does not resolve inside the VNet.
+      return pulumi.all([privateZone.id, link.id]).apply(([zoneId]) => zoneId);
     };
     const { prefix, stack } = scope.namer.convention;
 

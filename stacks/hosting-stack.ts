@@ -147,36 +147,31 @@ function azureStack(config: AzureStackConfig): HostingStackOutputs {
     pushers: [],
   });
 
-  const database = new Database(
-    "database",
-    {
-      scope,
-      version: databaseConfig.version,
-      skuName: databaseConfig.skuName,
-      skuTier: databaseConfig.skuTier,
-      storageSizeGB: databaseConfig.storageSizeGB,
-      storageAutoGrow: databaseConfig.storageAutoGrow,
-      backupRetentionDays: databaseConfig.backupRetentionDays,
-      geoRedundantBackup: databaseConfig.geoRedundantBackup,
-      highAvailability: databaseConfig.highAvailability,
-      ...(databaseConfig.availabilityZone
-        ? { availabilityZone: databaseConfig.availabilityZone }
-        : {}),
-      ...(databaseConfig.standbyAvailabilityZone
-        ? { standbyAvailabilityZone: databaseConfig.standbyAvailabilityZone }
-        : {}),
-      administratorLogin: databaseConfig.administratorLogin,
-      maintenanceWindow: databaseConfig.maintenanceWindow,
-      delegatedSubnetId: network.databaseSubnetId,
-      privateDnsZoneId: network.privateDnsZoneIds.postgres,
-      keyVaultName: secretStore.vaultName,
-      tenantId: client.tenantId,
-      entraAdministrators: databaseConfig.entraAdministrators,
-      databases: config.apps.filter((app) => app.database).map((app) => databaseNameOf(app.name)),
-    },
-    // The server resolves through the private DNS zone, which must be linked to the VNet first.
-    { dependsOn: [network] },
-  );
+  const database = new Database("database", {
+    scope,
+    version: databaseConfig.version,
+    skuName: databaseConfig.skuName,
+    skuTier: databaseConfig.skuTier,
+    storageSizeGB: databaseConfig.storageSizeGB,
+    storageAutoGrow: databaseConfig.storageAutoGrow,
+    backupRetentionDays: databaseConfig.backupRetentionDays,
+    geoRedundantBackup: databaseConfig.geoRedundantBackup,
+    highAvailability: databaseConfig.highAvailability,
+    ...(databaseConfig.availabilityZone
+      ? { availabilityZone: databaseConfig.availabilityZone }
+      : {}),
+    ...(databaseConfig.standbyAvailabilityZone
+      ? { standbyAvailabilityZone: databaseConfig.standbyAvailabilityZone }
+      : {}),
+    administratorLogin: databaseConfig.administratorLogin,
+    maintenanceWindow: databaseConfig.maintenanceWindow,
+    delegatedSubnetId: network.databaseSubnetId,
+    privateDnsZoneId: network.privateDnsZoneIds.postgres,
+    keyVaultName: secretStore.vaultName,
+    tenantId: client.tenantId,
+    entraAdministrators: databaseConfig.entraAdministrators,
+    databases: config.apps.filter((app) => app.database).map((app) => databaseNameOf(app.name)),
+  });
 
   new Diagnostics("diagnostics", {
     scope,

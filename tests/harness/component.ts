@@ -1,6 +1,9 @@
+import assert from "node:assert/strict";
 import type { AzureScope } from "../../infra/azure-scope";
 import { ResourceNamer } from "../../infra/naming";
+import { BuiltInRole, type BuiltInRoleName } from "../../infra/roles";
 import { standardTags } from "../../infra/tags";
+import { MOCK_AZURE } from "./mocks";
 import type { RecordedResource } from "./recorder";
 import { installMocks, waitForRegistrations } from "./runtime";
 
@@ -69,4 +72,53 @@ export function single(
     );
   }
   return matches[0] as RecordedResource;
+}
+
+/**
+ * Runs `build` under fresh mocks and asserts it throws `message` before registering anything,
+ * as a component's argument validation must.
+ */
+export async function assertRejectsBeforeRegistering(
+  build: () => unknown,
+  message: RegExp,
+): Promise<void> {
+  const recorder = await installMocks("test");
+  assert.throws(build, message);
+  await waitForRegistrations();
+  assert.equal(recorder.resources.length, 0, "nothing registered");
+}
+
+/** An input that must be an object (e.g. a resource's nested properties), failing with `what`. */
+export function inputObject(value: unknown, what: string): Readonly<Record<string, unknown>> {
+  assert.ok(value !== null && typeof value === "object" && !Array.isArray(value), what);
+  return value as Readonly<Record<string, unknown>>;
+}
+
+const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+
+/**
+ * Asserts every role assignment in `resources` is on `scopeId` (so never on a subscription) and
+ * says why it exists.
+ */
+export function assertGrantsOnlyOn(resources: readonly RecordedResource[], scopeId: string): void {
+  for (const assignment of ofType(resources, ROLE_ASSIGNMENT)) {
+    assert.equal(assignment.inputs.scope, scopeId, assignment.name);
+    assert.doesNotMatch(assignment.inputs.scope, /^\/subscriptions\/[^/]+$/);
+    assert.ok(String(assignment.inputs.description).length > 0, `${assignment.name} says why`);
+  }
+}
+
+/**
+ * The principals granted the built-in `role` in `resources`, as `[principalId, principalType]`
+ * in registration order. The role definition id is spelled out here rather than taken from
+ * `roleDefinitionId`, so a wrong id in the code under test shows up.
+ */
+export function granteesOf(
+  resources: readonly RecordedResource[],
+  role: BuiltInRoleName,
+): [unknown, unknown][] {
+  const definitionId = `/subscriptions/${MOCK_AZURE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BuiltInRole[role]}`;
+  return ofType(resources, ROLE_ASSIGNMENT)
+    .filter((assignment) => assignment.inputs.roleDefinitionId === definitionId)
+    .map((assignment) => [assignment.inputs.principalId, assignment.inputs.principalType]);
 }

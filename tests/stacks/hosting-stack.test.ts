@@ -69,6 +69,15 @@ describe("hosting stack composition", () => {
     assert.equal(at(server.inputs, "network", "delegatedSubnetResourceId"), subnet.id);
     assert.equal(at(server.inputs, "network", "privateDnsZoneArmResourceId"), zone.id);
     assert.equal(at(server.inputs, "network", "publicNetworkAccess"), "Disabled");
+    const link = one(
+      dev,
+      "azure-native:privatedns:VirtualNetworkLink",
+      "network-dns-postgres-link",
+    );
+    assert.ok(
+      server.options.dependsOn.includes(link.urn),
+      "the server waits for the zone's VNet link",
+    );
   });
 
   it("grants AcrPull on the registry to the cluster's kubelet identity", () => {

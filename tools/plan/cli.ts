@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, PROJECT } from "../../stacks/config";
 import {
+  readStackConfigFile,
   REPO_ROOT,
   runStack,
   StackRunFailure,
@@ -24,7 +25,7 @@ const USAGE = `Usage:
   npm run plan -- <stack> --diff --markdown    the same, as Markdown for a pull request
   npm run plan:update                          rewrite plans/<stack>.json for every stack
 
-Stacks are the Pulumi.<stack>.yaml files at the repository root.
+Stacks are the Pulumi.<stack>.yaml files at the repository root (or in --dir <directory>).
 Exit codes: 0 ok, 1 the program failed, 2 invalid stack configuration or usage.`;
 
 /** Where the CLI writes; tests pass their own. */
@@ -41,11 +42,14 @@ export function committedStacks(directory = REPO_ROOT): string[] {
     .sort();
 }
 
-/** Runs a stack's program under mocks and returns its plan. */
+/** Runs a stack's program under mocks, with `config` or its stack file, and returns its plan. */
 export async function planStack(stack: string, config?: RawConfig): Promise<StackPlan> {
   const run = await runStack({ stack, ...(config ? { config } : {}) });
   return buildPlan(PROJECT, run);
 }
+
+/** How the CLI turns a stack and its raw config into a plan; tests substitute their own. */
+export type Planner = (stack: string, config: RawConfig) => Promise<StackPlan>;
 
 /** The snapshot file of a stack. */
 export function snapshotPath(stack: string): string {
@@ -81,7 +85,7 @@ function baselinePlan(stack: string, against: string | undefined): StackPlan {
 
 class UsageError extends Error {}
 
-async function run(argv: readonly string[], io: Io): Promise<number> {
+async function run(argv: readonly string[], io: Io, planner: Planner): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -90,6 +94,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       diff: { type: "boolean", default: false },
       markdown: { type: "boolean", default: false },
       update: { type: "boolean", default: false },
+      dir: { type: "string", default: REPO_ROOT },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -97,11 +102,13 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(`${USAGE}\n`);
     return 0;
   }
-  const stacks = committedStacks();
+  const stacks = committedStacks(values.dir);
+  const planOf = (stack: string): Promise<StackPlan> =>
+    planner(stack, readStackConfigFile(stack, values.dir));
   if (values.update) {
     mkdirSync(PLANS_DIR, { recursive: true });
     for (const stack of positionals.length > 0 ? positionals : stacks) {
-      const plan = await planStack(stack);
+      const plan = await planOf(stack);
       writeFileSync(snapshotPath(stack), serializePlan(plan));
       io.out(`wrote plans/${stack}.json (${plan.resources.length} resources)\n`);
     }
@@ -112,13 +119,13 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     throw new UsageError("expected one stack name (and, with --diff, one file or git ref)");
   }
   if (!stacks.includes(stack)) {
-    throw new UsageError(`no Pulumi.${stack}.yaml; stacks: ${stacks.join(", ")}`);
+    throw new UsageError(`no Pulumi.${stack}.yaml in ${values.dir}; stacks: ${stacks.join(", ")}`);
   }
   if (values.markdown && !values.diff) {
     throw new UsageError("--markdown goes with --diff");
   }
   const baseline = values.diff ? baselinePlan(stack, against) : undefined;
-  const plan = await planStack(stack);
+  const plan = await planOf(stack);
   if (baseline) {
     const planDiff = diffPlans(baseline, plan);
     io.out(values.markdown ? await renderDiffMarkdown(planDiff) : renderDiff(planDiff));
@@ -135,9 +142,13 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
  * The `npm run plan` command. Returns the exit code: 2 for invalid configuration or usage, 1 when
  * the program throws, 0 otherwise.
  */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io,
+  planner: Planner = planStack,
+): Promise<number> {
   try {
-    return await run(argv, io);
+    return await run(argv, io, planner);
   } catch (error) {
     const cause = error instanceof StackRunFailure ? error.cause : error;
     if (cause instanceof ConfigError) {
