@@ -280,12 +280,16 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       tags: scope.tags,
     });
 
+    // Known before the cluster exists: previews of later changes keep a known kubeconfig and
+    // provider identity instead of marking every Kubernetes resource for replacement
+    // (pulumi-kubernetes #1148).
+    const clusterName = scope.namer.name("kubernetesCluster");
     const cluster = new azure.containerservice.ManagedCluster(
       `${name}-cluster`,
       {
         resourceGroupName: scope.resourceGroupName,
         location: scope.location,
-        resourceName: scope.namer.name("kubernetesCluster"),
+        resourceName: clusterName,
         dnsPrefix: scope.namer.name("kubernetesDnsPrefix"),
         identity: {
           type: "UserAssigned",
@@ -413,8 +417,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
     // token acquisition to kubelogin, which can log in as a user or as a pipeline's workload
     // identity (pulumi-azure-native #2399, #2579).
     const credentials = azure.containerservice.listManagedClusterUserCredentialsOutput(
-      { resourceGroupName: scope.resourceGroupName, resourceName: cluster.name, format: "exec" },
-      { parent: this },
+      { resourceGroupName: scope.resourceGroupName, resourceName: clusterName, format: "exec" },
+      { parent: this, dependsOn: [cluster] },
     );
     this.kubeconfig = pulumi.secret(
       credentials.apply(({ kubeconfigs }) =>
@@ -427,9 +431,9 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       {
         kubeconfig: this.kubeconfig,
         enableServerSideApply: true,
-        // Replace the provider (and everything it manages) only for a new cluster, not when the
-        // kubeconfig's certificate or server address changes.
-        clusterIdentifier: cluster.id,
+        // Replace the provider (and everything it manages) only for another cluster, not when
+        // the kubeconfig changes or is unknown during a preview of a cluster update.
+        clusterIdentifier: clusterName,
       },
       // The system pool is tainted, so workloads can only schedule once the user pool exists.
       { parent: this, dependsOn: [userPool] },

@@ -403,7 +403,8 @@ describe("KubernetesCluster", () => {
     assert.equal(isSecretValue(provider.inputs.kubeconfig), true);
     assert.equal(unsecret(provider.inputs.kubeconfig), await valueOf(devCluster.kubeconfig));
     assert.equal(unsecret(provider.inputs.enableServerSideApply), "true");
-    assert.equal(provider.inputs.clusterIdentifier, await valueOf(devCluster.clusterId));
+    // The cluster's name, known before it exists, so previews never replace the provider.
+    assert.equal(provider.inputs.clusterIdentifier, "aks-hire-test");
     assert.ok(provider.options.dependsOn.includes(single(dev, AGENT_POOL).urn));
     assert.equal(provider.urn, await valueOf(devCluster.provider.urn));
   });
