@@ -1,3 +1,4 @@
+import { BuiltInRole } from "../../infra/roles";
 import type { ChangedResource, PlanDiff, PropertyChange } from "./diff";
 import { statefulRisks } from "./diff";
 import { isSecretMarker, type PlanResource, type StackPlan } from "./plan";
@@ -33,8 +34,22 @@ export function formatValue(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
+const ROLE_NAMES = new Map<string, string>(
+  Object.entries(BuiltInRole).map(([name, guid]) => [guid, name]),
+);
+
+/** A role assignment reads as `role=acrPull on=Registry/crhiredev...` rather than two ids. */
+function roleAssignmentSummary(inputs: Readonly<Record<string, unknown>>): string[] {
+  const guid = String(inputs.roleDefinitionId).split("/").pop() ?? "";
+  const scope = String(inputs.scope).split("/").slice(-2).join("/");
+  return [`role=${ROLE_NAMES.get(guid) ?? guid}`, `on=${scope}`];
+}
+
 function summary(resource: PlanResource): string {
-  const parts: string[] = [];
+  const parts: string[] =
+    resource.type === "azure-native:authorization:RoleAssignment"
+      ? roleAssignmentSummary(resource.inputs)
+      : [];
   for (const path of SUMMARY_INPUTS[resource.type] ?? []) {
     const value = valueAtPath(resource.inputs, path);
     if (value !== undefined) {

@@ -113,7 +113,7 @@ export const SUMMARY_INPUTS: Readonly<Record<string, readonly string[]>> = {
     "publicNetworkAccess",
   ],
   "azure-native:operationalinsights:Workspace": ["sku.name", "retentionInDays"],
-  "azure-native:authorization:RoleAssignment": ["roleDefinitionId", "principalType"],
+  "azure-native:authorization:RoleAssignment": ["principalType"],
   "azure-native:monitor:MetricAlert": ["severity", "criteria.allOf[0].metricName"],
   "kubernetes:helm.sh/v3:Release": ["chart", "version", "namespace"],
   "kubernetes:core/v1:Namespace": ["metadata.labels"],
