@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { BuiltInRole } from "../../infra/roles";
 import { SecretStore, type SecretStoreArgs } from "../../infra/secret-store";
-import { ofType, recordComponent, single, testScope } from "../harness/component";
+import {
+  assertGrantsOnlyOn,
+  assertRejectsBeforeRegistering,
+  granteesOf,
+  inputObject,
+  ofType,
+  recordComponent,
+  single,
+  testScope,
+} from "../harness/component";
 import { MOCK_AZURE } from "../harness/mocks";
 import type { RecordedResource } from "../harness/recorder";
-import { installMocks, valueOf, waitForRegistrations } from "../harness/runtime";
+import { valueOf } from "../harness/runtime";
 
 const VAULT = "azure-native:keyvault:Vault";
 const PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint";
@@ -53,18 +61,8 @@ const prodArgs = (): SecretStoreArgs => ({
   ],
 });
 
-type Props = Record<string, unknown>;
-
-function props(value: unknown, what: string): Props {
-  assert.ok(value !== null && typeof value === "object" && !Array.isArray(value), what);
-  return value as Props;
-}
-
-const vaultProperties = (resources: readonly RecordedResource[]): Props =>
-  props(single(resources, VAULT).inputs.properties, "vault properties");
-
-const roleDefinition = (guid: string): string =>
-  `/subscriptions/${MOCK_AZURE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+const vaultProperties = (resources: readonly RecordedResource[]) =>
+  inputObject(single(resources, VAULT).inputs.properties, "vault properties");
 
 describe("SecretStore", () => {
   let dev: readonly RecordedResource[];
@@ -128,13 +126,13 @@ describe("SecretStore", () => {
   it("prod vault disables public access and is reached through a private endpoint", async () => {
     const properties = vaultProperties(prod);
     assert.equal(properties.publicNetworkAccess, "Disabled");
-    assert.equal(props(properties.networkAcls, "networkAcls").defaultAction, "Deny");
+    assert.equal(inputObject(properties.networkAcls, "networkAcls").defaultAction, "Deny");
 
     const endpoint = single(prod, PRIVATE_ENDPOINT);
     assert.equal(endpoint.inputs.privateEndpointName, "pep-hire-prod-kv");
     assert.equal(endpoint.inputs.location, "westeurope");
     // The SDK fills in subnet policy defaults on the reference; Azure uses only its id.
-    assert.equal(props(endpoint.inputs.subnet, "subnet").id, PEP_SUBNET_ID);
+    assert.equal(inputObject(endpoint.inputs.subnet, "subnet").id, PEP_SUBNET_ID);
     assert.deepEqual(endpoint.inputs.privateLinkServiceConnections, [
       {
         name: "vault",
@@ -158,31 +156,15 @@ describe("SecretStore", () => {
       [dev, devStore],
       [prod, prodStore],
     ] as const) {
-      const vaultId = await valueOf(store.vaultId, "vaultId");
-      const assignments = ofType(resources, ROLE_ASSIGNMENT);
-      for (const assignment of assignments) {
-        assert.equal(assignment.inputs.scope, vaultId);
-        assert.doesNotMatch(assignment.inputs.scope, /^\/subscriptions\/[^/]+$/);
-        assert.ok(String(assignment.inputs.description).length > 0, "says why");
-      }
-      const readers = assignments.filter(
-        (a) => a.inputs.roleDefinitionId === roleDefinition(BuiltInRole.keyVaultSecretsUser),
-      );
-      assert.deepEqual(
-        readers.map((a) => [a.inputs.principalId, a.inputs.principalType]),
-        [[WORKLOAD_PRINCIPAL, "ServicePrincipal"]],
-      );
+      assertGrantsOnlyOn(resources, await valueOf(store.vaultId, "vaultId"));
+      assert.deepEqual(granteesOf(resources, "keyVaultSecretsUser"), [
+        [WORKLOAD_PRINCIPAL, "ServicePrincipal"],
+      ]);
     }
-    const officers = ofType(prod, ROLE_ASSIGNMENT).filter(
-      (a) => a.inputs.roleDefinitionId === roleDefinition(BuiltInRole.keyVaultSecretsOfficer),
-    );
-    assert.deepEqual(
-      officers.map((a) => [a.inputs.principalId, a.inputs.principalType]),
-      [
-        [DEPLOYER_PRINCIPAL, "ServicePrincipal"],
-        [OPERATORS_GROUP, "Group"],
-      ],
-    );
+    assert.deepEqual(granteesOf(prod, "keyVaultSecretsOfficer"), [
+      [DEPLOYER_PRINCIPAL, "ServicePrincipal"],
+      [OPERATORS_GROUP, "Group"],
+    ]);
     assert.equal(ofType(prod, ROLE_ASSIGNMENT).length, 3);
   });
 
@@ -220,12 +202,8 @@ describe("SecretStore", () => {
 });
 
 describe("SecretStore validation", () => {
-  const rejects = async (args: SecretStoreArgs, message: RegExp): Promise<void> => {
-    const recorder = await installMocks("test");
-    assert.throws(() => new SecretStore("secrets", args), message);
-    await waitForRegistrations();
-    assert.equal(recorder.resources.length, 0, "nothing registered");
-  };
+  const rejects = (args: SecretStoreArgs, message: RegExp): Promise<void> =>
+    assertRejectsBeforeRegistering(() => new SecretStore("secrets", args), message);
 
   it("requires a private endpoint when public access is off", async () => {
     await rejects(
