@@ -144,8 +144,7 @@ const azureDatabaseSchema = z.strictObject({
     .string()
     .regex(/^[a-z][a-z0-9_]{0,62}$/, "expected a lowercase login name starting with a letter")
     .refine(
-      (login) =>
-        !RESERVED_ADMIN_LOGINS.includes(login) && !login.startsWith("pg_"),
+      (login) => !RESERVED_ADMIN_LOGINS.includes(login) && !login.startsWith("pg_"),
       "expected a login that is not reserved by Azure (admin, root, pg_*, ...)",
     )
     .default("hiringadmin"),

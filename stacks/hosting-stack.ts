@@ -1,25 +1,28 @@
 import * as azure from "@pulumi/azure-native";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import {
+  AppPlatform,
+  databaseNameOf,
+  DB_PROVISIONING_NAMESPACE,
+  type DatabaseConnection,
+} from "../infra/app-platform";
 import type { AzureScope } from "../infra/azure-scope";
 import { ContainerRegistry } from "../infra/container-registry";
 import { Database } from "../infra/database";
 import { Diagnostics } from "../infra/diagnostics";
+import { InClusterDatabase } from "../infra/in-cluster-database";
 import { KubernetesCluster } from "../infra/kubernetes-cluster";
 import { ResourceNamer, UNIQUE_SUFFIX_LENGTH } from "../infra/naming";
 import { Network } from "../infra/network";
 import { Observability } from "../infra/observability";
 import { SecretStore } from "../infra/secret-store";
 import { standardTags } from "../infra/tags";
-import { PROJECT, type AzureStackConfig, type StackConfig } from "./config";
+import { PROJECT, type AzureStackConfig, type LocalStackConfig, type StackConfig } from "./config";
 
 /** The stack outputs, as `pulumi stack output` shows them. */
 export type HostingStackOutputs = Record<string, pulumi.Output<unknown>>;
-
-/** PostgreSQL database name of an app: app names are DNS labels, database names use underscores. */
-export function databaseNameOf(appName: string): string {
-  return appName.replace(/-/g, "_");
-}
 
 function azureScope(config: AzureStackConfig): AzureScope {
   const tags = standardTags({
@@ -57,7 +60,17 @@ function azureScope(config: AzureStackConfig): AzureScope {
   };
 }
 
-function azureStack(config: AzureStackConfig): HostingStackOutputs {
+/** What the cluster-side services need from the platform underneath. */
+interface ClusterPlatform {
+  /** Provider bound to the stack's cluster. */
+  readonly provider: k8s.Provider;
+  /** The PostgreSQL server, wherever it runs. */
+  readonly database: DatabaseConnection;
+  /** Stack outputs of the platform itself. */
+  readonly outputs: HostingStackOutputs;
+}
+
+function azurePlatform(config: AzureStackConfig): ClusterPlatform {
   const scope = azureScope(config);
   const client = azure.authorization.getClientConfigOutput();
   const { cluster: clusterConfig, database: databaseConfig } = config;
@@ -188,16 +201,86 @@ function azureStack(config: AzureStackConfig): HostingStackOutputs {
   });
 
   return {
-    platform: pulumi.output(config.platform),
-    resourceGroupName: pulumi.output(scope.resourceGroupName),
-    clusterName: cluster.clusterName,
-    oidcIssuerUrl: cluster.oidcIssuerUrl,
-    kubeconfig: cluster.kubeconfig,
-    keyVaultUri: secretStore.vaultUri,
-    registryLoginServer: registry.loginServer,
-    databaseHost: database.fqdn,
-    databaseAdminPasswordSecret: database.adminPasswordSecretName,
-    logAnalyticsWorkspaceId: observability.workspaceId,
+    provider: cluster.provider,
+    database: {
+      // Through the database names, the apps' provisioning jobs wait for Azure's databases.
+      host: pulumi.all([database.fqdn, database.databaseNames]).apply(([fqdn]) => fqdn),
+      port: 5432,
+      adminUser: database.administratorLogin,
+      adminPassword: database.administratorPassword,
+      sslMode: "require",
+      peer: { kind: "cidr", cidr: config.network.subnets.database },
+    },
+    outputs: {
+      platform: pulumi.output(config.platform),
+      resourceGroupName: pulumi.output(scope.resourceGroupName),
+      clusterName: cluster.clusterName,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      kubeconfig: cluster.kubeconfig,
+      keyVaultUri: secretStore.vaultUri,
+      registryLoginServer: registry.loginServer,
+      databaseHost: database.fqdn,
+      databaseAdminPasswordSecret: database.adminPasswordSecretName,
+      logAnalyticsWorkspaceId: observability.workspaceId,
+    },
+  };
+}
+
+/** The provisioning jobs and the apps are the only clients of an in-cluster server. */
+function localPlatform(config: LocalStackConfig): ClusterPlatform {
+  const provider = new k8s.Provider("kubernetes", {
+    ...(config.kubernetes.kubeconfigPath ? { kubeconfig: config.kubernetes.kubeconfigPath } : {}),
+    ...(config.kubernetes.context ? { context: config.kubernetes.context } : {}),
+    enableServerSideApply: true,
+  });
+  const database = new InClusterDatabase(
+    "database",
+    {
+      version: config.database.version,
+      storageSize: config.database.storageSize,
+      ...(config.database.storageClassName
+        ? { storageClassName: config.database.storageClassName }
+        : {}),
+      clientNamespaces: [
+        DB_PROVISIONING_NAMESPACE,
+        ...config.apps.filter((app) => app.database).map((app) => app.name),
+      ],
+    },
+    { providers: { kubernetes: provider } },
+  );
+  return {
+    provider,
+    database: {
+      host: database.host,
+      port: database.port,
+      adminUser: database.adminUser,
+      adminPassword: database.adminPassword,
+      // Traffic never leaves the cluster network; the NetworkPolicy admits only the clients.
+      sslMode: "disable",
+      peer: { kind: "pods", namespace: "database", podLabels: database.podLabels },
+    },
+    outputs: {
+      platform: pulumi.output(config.platform),
+      databaseHost: database.host,
+    },
+  };
+}
+
+/** Services on the cluster, the same on every platform. */
+function clusterServices(config: StackConfig, platform: ClusterPlatform): HostingStackOutputs {
+  const providers = { providers: { kubernetes: platform.provider } };
+  const apps = new AppPlatform(
+    "apps",
+    {
+      apps: config.apps,
+      ...(config.apps.some((app) => app.database) ? { database: platform.database } : {}),
+    },
+    providers,
+  );
+  return {
+    ...platform.outputs,
+    appNamespaces: apps.namespaces,
+    appDatabaseSecrets: apps.databaseSecretNames,
   };
 }
 
@@ -206,10 +289,6 @@ function azureStack(config: AzureStackConfig): HostingStackOutputs {
  * typed outputs to the next. The platform (Azure or an existing cluster) is chosen here, once.
  */
 export function createHostingStack(config: StackConfig): HostingStackOutputs {
-  switch (config.platform) {
-    case "azure":
-      return azureStack(config);
-    case "local":
-      return { platform: pulumi.output(config.platform) };
-  }
+  const platform = config.platform === "azure" ? azurePlatform(config) : localPlatform(config);
+  return clusterServices(config, platform);
 }

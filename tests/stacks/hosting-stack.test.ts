@@ -238,6 +238,67 @@ describe("hosting stack composition", () => {
     assert.equal(local.outputs.platform?.value, "local");
   });
 
+  it("gives each of dev's three apps its own namespace, quota and default-deny policy", () => {
+    const namespaces = dev.resources
+      .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+      .map((r) => at(r.inputs, "metadata", "name"));
+    for (const app of ["careers-web", "applicant-api", "interview-scheduler"]) {
+      assert.ok(namespaces.includes(app), app);
+      const inApp = dev.resources.filter((r) => at(r.inputs, "metadata", "namespace") === app);
+      assert.ok(
+        inApp.some((r) => r.type === "kubernetes:core/v1:ResourceQuota"),
+        app,
+      );
+      assert.ok(
+        inApp.some(
+          (r) =>
+            r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy" &&
+            at(r.inputs, "metadata", "name") === "default-deny",
+        ),
+        app,
+      );
+    }
+  });
+
+  it("runs everything on the cluster through the cluster's provider", () => {
+    for (const [run, providerName] of [
+      [dev, "cluster-k8s"],
+      [local, "kubernetes"],
+    ] as const) {
+      const provider = one(run, "pulumi:providers:kubernetes", providerName);
+      const onCluster = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+      assert.ok(onCluster.length > 20);
+      for (const resource of onCluster) {
+        assert.ok(resource.options.provider?.startsWith(`${provider.urn}::`), resource.name);
+      }
+    }
+  });
+
+  it("points the apps' database secrets at the platform's server, never the admin login", () => {
+    const secretData = (run: StackRun, name: string): Record<string, string> =>
+      unsecret(one(run, "kubernetes:core/v1:Secret", name).inputs.stringData) as Record<
+        string,
+        string
+      >;
+    const azure = secretData(dev, "apps-applicant-api-database-secret");
+    assert.match(azure.host ?? "", /^psql-hire-dev-\w+\.postgres\.database\.azure\.com$/);
+    assert.equal(azure.sslmode, "require");
+    assert.notEqual(azure.username, "hiringadmin");
+    const inCluster = secretData(local, "apps-applicant-api-database-secret");
+    assert.equal(inCluster.host, "postgresql.database.svc.cluster.local");
+    assert.notEqual(inCluster.username, "postgres");
+  });
+
+  it("provisions each app's role only after Azure created its database", () => {
+    const job = one(dev, "kubernetes:batch/v1:Job", "apps-applicant-api-provision-job");
+    const databases = dev.resources.filter(
+      (r) => r.type === "azure-native:dbforpostgresql:Database",
+    );
+    for (const database of databases) {
+      assert.ok(job.options.dependsOn.includes(database.urn), database.name);
+    }
+  });
+
   it("is deterministic: the same config yields the same registrations", async () => {
     const again = await runStack({ stack: "dev" });
     assert.deepEqual(again.resources, dev.resources);

@@ -45,11 +45,28 @@ function roleAssignmentSummary(inputs: Readonly<Record<string, unknown>>): strin
   return [`role=${ROLE_NAMES.get(guid) ?? guid}`, `on=${scope}`];
 }
 
+/** Facts whose keys contain dots (Kubernetes labels, quota names), read directly. */
+function kubernetesSummary(resource: PlanResource): string[] {
+  if (resource.type === "kubernetes:core/v1:Namespace") {
+    const labels = valueAtPath(resource.inputs, "metadata.labels") as
+      Record<string, string> | undefined;
+    const enforce = labels?.["pod-security.kubernetes.io/enforce"];
+    return enforce ? [`pod-security=${enforce}`] : [];
+  }
+  if (resource.type === "kubernetes:core/v1:ResourceQuota") {
+    const hard = valueAtPath(resource.inputs, "spec.hard") as Record<string, string> | undefined;
+    return ["limits.cpu", "limits.memory", "pods"]
+      .filter((key) => hard?.[key] !== undefined)
+      .map((key) => `${key}=${String(hard?.[key])}`);
+  }
+  return [];
+}
+
 function summary(resource: PlanResource): string {
   const parts: string[] =
     resource.type === "azure-native:authorization:RoleAssignment"
       ? roleAssignmentSummary(resource.inputs)
-      : [];
+      : kubernetesSummary(resource);
   for (const path of SUMMARY_INPUTS[resource.type] ?? []) {
     const value = valueAtPath(resource.inputs, path);
     if (value !== undefined) {

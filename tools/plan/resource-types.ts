@@ -116,7 +116,6 @@ export const SUMMARY_INPUTS: Readonly<Record<string, readonly string[]>> = {
   "azure-native:authorization:RoleAssignment": ["principalType"],
   "azure-native:monitor:MetricAlert": ["severity", "criteria.allOf[0].metricName"],
   "kubernetes:helm.sh/v3:Release": ["chart", "version", "namespace"],
-  "kubernetes:core/v1:Namespace": ["metadata.labels"],
-  "kubernetes:core/v1:ResourceQuota": ["spec.hard"],
+  "kubernetes:batch/v1:Job": ["spec.template.spec.containers[0].image"],
   "kubernetes:apps/v1:StatefulSet": ["spec.replicas", "spec.template.spec.containers[0].image"],
 };
