@@ -430,7 +430,9 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       `${name}-k8s`,
       {
         kubeconfig: this.kubeconfig,
-        enableServerSideApply: true,
+        // Server-side apply is the provider's default; leaving it unset lets the read-only PR
+        // preview turn it off (PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY=false), since server-side
+        // dry runs need write permission.
         // Replace the provider (and everything it manages) only for another cluster, not when
         // the kubeconfig changes or is unknown during a preview of a cluster update.
         clusterIdentifier: clusterName,

@@ -54,6 +54,13 @@ const uniqueZones = z
   .refine((zones) => new Set(zones).size === zones.length, "expected each zone at most once");
 const objectId = z.guid("expected an Entra ID object id (a GUID)");
 const tagValue = z.string().min(1).max(256);
+const armId = (what: string): z.ZodString =>
+  z
+    .string()
+    .regex(
+      /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/.+$/i,
+      `expected the Azure resource id of ${what}, like /subscriptions/<id>/resourceGroups/<group>/providers/...`,
+    );
 
 // ---------------------------------------------------------------------------------------------
 // Azure platform blocks
@@ -222,8 +229,12 @@ const cicdSchema = z
     repositoryUrl: z
       .url({ protocol: /^https$/, error: "expected an https:// Git repository URL" })
       .default("https://github.com/hiring/hiring-infra.git"),
-    /** Jenkins users allowed to approve a production deployment. */
+    /** Jenkins users (or `group:<name>`) allowed to approve a production deployment. */
     approvers: z.array(z.string().min(1)).default([]),
+    /** ARM id of the storage account holding Pulumi state (from the bootstrap stack). */
+    stateStorageAccountId: armId("a storage account").optional(),
+    /** ARM id of the Key Vault key of the stacks' secrets provider (from the bootstrap stack). */
+    secretsKeyId: armId("a Key Vault key").optional(),
     ingress: z
       .strictObject({
         enabled: z.boolean().default(false),
@@ -347,15 +358,18 @@ function crossFieldRules(config: RawStack, ctx: z.RefinementCtx): void {
       problem(["tags", "extra", tagName], "expected a tag other than the standard ones");
     }
   }
+  if (config.cicd.enabled && config.cicd.approvers.length === 0) {
+    problem(
+      ["cicd", "approvers"],
+      "expected at least one Jenkins user or group:<name> who may deploy",
+    );
+  }
   if (config.cicd.ingress.enabled && !config.cicd.ingress.host) {
     problem(["cicd", "ingress", "host"], "expected a host name when the ingress is enabled");
   }
   if (config.environment === "production") {
     if (!config.protect) {
       problem(["protect"], "expected true in production (stateful resources are protected)");
-    }
-    if (config.cicd.enabled && config.cicd.approvers.length === 0) {
-      problem(["cicd", "approvers"], "expected at least one approver in production");
     }
   }
   if (config.platform === "azure") {

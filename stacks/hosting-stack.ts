@@ -13,6 +13,7 @@ import { ContainerRegistry } from "../infra/container-registry";
 import { Database } from "../infra/database";
 import { Diagnostics } from "../infra/diagnostics";
 import { InClusterDatabase } from "../infra/in-cluster-database";
+import { Jenkins, type JenkinsAzureAccess } from "../infra/cicd";
 import { KubernetesCluster } from "../infra/kubernetes-cluster";
 import { ResourceNamer, UNIQUE_SUFFIX_LENGTH } from "../infra/naming";
 import { Network } from "../infra/network";
@@ -24,7 +25,9 @@ import { PROJECT, type AzureStackConfig, type LocalStackConfig, type StackConfig
 /** The stack outputs, as `pulumi stack output` shows them. */
 export type HostingStackOutputs = Record<string, pulumi.Output<unknown>>;
 
-function azureScope(config: AzureStackConfig): AzureScope {
+function azureScope(
+  config: AzureStackConfig,
+): AzureScope & { resourceGroupId: pulumi.Output<string> } {
   const tags = standardTags({
     project: PROJECT,
     stack: config.stack,
@@ -53,6 +56,7 @@ function azureScope(config: AzureStackConfig): AzureScope {
   );
   return {
     resourceGroupName: resourceGroup.name,
+    resourceGroupId: resourceGroup.id,
     location: config.location,
     namer,
     tags,
@@ -68,6 +72,8 @@ interface ClusterPlatform {
   readonly database: DatabaseConnection;
   /** Stack outputs of the platform itself. */
   readonly outputs: HostingStackOutputs;
+  /** What Jenkins needs to give its pipelines Azure identities; absent off Azure. */
+  readonly jenkinsAzure?: JenkinsAzureAccess;
 }
 
 function azurePlatform(config: AzureStackConfig): ClusterPlatform {
@@ -202,6 +208,19 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
 
   return {
     provider: cluster.provider,
+    jenkinsAzure: {
+      scope,
+      subscriptionId: client.subscriptionId,
+      tenantId: client.tenantId,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      clusterId: cluster.clusterId,
+      resourceGroupId: scope.resourceGroupId,
+      keyVaultName: secretStore.vaultName,
+      ...(config.cicd.stateStorageAccountId
+        ? { stateStorageAccountId: config.cicd.stateStorageAccountId }
+        : {}),
+      ...(config.cicd.secretsKeyId ? { secretsKeyId: config.cicd.secretsKeyId } : {}),
+    },
     database: {
       // Through the database names, the apps' provisioning jobs wait for Azure's databases.
       host: pulumi.all([database.fqdn, database.databaseNames]).apply(([fqdn]) => fqdn),
@@ -277,10 +296,32 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
     },
     providers,
   );
+  if (!config.cicd.enabled) {
+    return {
+      ...platform.outputs,
+      appNamespaces: apps.namespaces,
+      appDatabaseSecrets: apps.databaseSecretNames,
+    };
+  }
+  const jenkins = new Jenkins(
+    "jenkins",
+    {
+      namespace: "jenkins",
+      repositoryUrl: config.cicd.repositoryUrl,
+      approvers: config.cicd.approvers,
+      ingress: config.cicd.ingress,
+      ...(platform.jenkinsAzure ? { azure: platform.jenkinsAzure } : {}),
+    },
+    providers,
+  );
   return {
     ...platform.outputs,
     appNamespaces: apps.namespaces,
     appDatabaseSecrets: apps.databaseSecretNames,
+    jenkinsNamespace: jenkins.namespace,
+    jenkinsAdminPassword: jenkins.adminPassword,
+    jenkinsPreviewIdentityClientId: jenkins.previewIdentityClientId,
+    jenkinsDeployIdentityClientId: jenkins.deployIdentityClientId,
   };
 }
 

@@ -81,8 +81,19 @@ describe("Jenkinsfile", () => {
     assert.match(preview, /when \{ changeRequest\(\) \}/);
     assert.match(preview, /inheritFrom 'pulumi-preview'/);
     assert.doesNotMatch(preview, /pulumi-deploy|pulumi up/);
-    assert.match(preview, /pulumi preview --stack \$\{stack\} --diff --json/);
-    assert.match(preview, /npm run --silent preview-summary -- reports\/preview-\$\{stack\}\.json/);
+    assert.match(preview, /previewAndSummarise\(stack, ''\)/);
+    const summarise = jenkinsfile.slice(
+      jenkinsfile.indexOf("def previewAndSummarise"),
+      jenkinsfile.indexOf("def deployStack"),
+    );
+    assert.match(
+      summarise,
+      /returnStatus: true, script: "pulumi preview --stack \$\{stack\} --diff --json --policy-pack policy/,
+    );
+    assert.match(
+      summarise,
+      /npm run --silent preview-summary -- reports\/preview-\$\{stack\}\.json --events/,
+    );
   });
 
   it("deploys main to dev, then prod behind an approval, applying the previewed plan under a lock", () => {
@@ -91,7 +102,10 @@ describe("Jenkinsfile", () => {
       jenkinsfile.indexOf("pipeline {"),
     );
     assert.match(deploy, /lock\(resource: "hiring-infra-\$\{stack\}"\)/);
-    assert.match(deploy, /--save-plan reports\/\$\{stack\}\.plan\.json/);
+    assert.match(
+      deploy,
+      /previewAndSummarise\(stack, "--save-plan reports\/\$\{stack\}\.plan\.json"\)/,
+    );
     assert.match(deploy, /pulumi up --stack \$\{stack\} --plan reports\/\$\{stack\}\.plan\.json/);
     assert.match(deploy, /pulumi preview --stack \$\{stack\} --expect-no-changes/);
     assert.match(deploy, /npm run --silent verify-outputs/);
@@ -102,7 +116,10 @@ describe("Jenkinsfile", () => {
       [...order].sort((a, b) => a - b),
       order,
     );
-    assert.match(jenkinsfile, /input message: .*submitter: params\.PROD_APPROVERS/);
+    assert.match(
+      jenkinsfile,
+      /input message: .*submitter: \(params\.PROD_APPROVERS \?: env\.PRODUCTION_APPROVERS\)/,
+    );
     assert.equal((jenkinsfile.match(/when \{ branch 'main' \}/g) ?? []).length, 3);
   });
 
@@ -119,7 +136,7 @@ describe("Jenkinsfile", () => {
 
   it("holds no credentials: identities come from workload identity", () => {
     assert.doesNotMatch(jenkinsfile, /ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|password\s*=/i);
-    assert.match(jenkinsfile, /ARM_USE_OIDC = 'true'/);
+    assert.match(jenkinsfile, /ARM_USE_DEFAULT_AZURE_CREDENTIAL = 'true'/);
   });
 
   it("is tracked by git (Jenkins reads it from the repository)", () => {

@@ -111,6 +111,13 @@ function computedOutputs(type: string, name: string, inputs: Props): Props {
       };
     case "azure-native:keyvault:Secret":
       return { properties: { secretUri: `https://vault.vault.azure.net/secrets/${azureName}` } };
+    case "azure-native:keyvault:Key": {
+      const keyUri = `https://${str(inputs.vaultName, "vault")}.vault.azure.net/keys/${azureName}`;
+      return {
+        keyUri,
+        keyUriWithVersion: `${keyUri}/${stableToken(`${name}:version`, 32, "0123456789abcdef")}`,
+      };
+    }
     case "azure-native:containerregistry:Registry":
       return { loginServer: `${azureName.toLowerCase()}.azurecr.io` };
     case "azure-native:operationalinsights:Workspace":

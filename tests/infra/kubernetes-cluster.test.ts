@@ -398,11 +398,12 @@ describe("KubernetesCluster", () => {
     assert.match(kubeconfig, /command: kubelogin/);
   });
 
-  it("registers a server-side-apply Kubernetes provider with a secret kubeconfig, after the user pool", async () => {
+  it("registers a Kubernetes provider with a secret kubeconfig, after the user pool", async () => {
     const provider = single(dev, K8S_PROVIDER);
     assert.equal(isSecretValue(provider.inputs.kubeconfig), true);
     assert.equal(unsecret(provider.inputs.kubeconfig), await valueOf(devCluster.kubeconfig));
-    assert.equal(unsecret(provider.inputs.enableServerSideApply), "true");
+    // Left to the provider's default (on), so a read-only preview can turn it off by env var.
+    assert.equal(provider.inputs.enableServerSideApply, undefined);
     // The cluster's name, known before it exists, so previews never replace the provider.
     assert.equal(provider.inputs.clusterIdentifier, "aks-hire-test");
     assert.ok(provider.options.dependsOn.includes(single(dev, AGENT_POOL).urn));

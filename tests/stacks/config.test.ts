@@ -60,7 +60,7 @@ describe("committed stack files", () => {
     assert.equal(config.database.storageAutoGrow, true);
     assert.equal(config.database.administratorLogin, "hiringadmin");
     assert.equal(config.registry.untaggedRetentionDays, 7);
-    assert.deepEqual(config.cicd.approvers, []);
+    assert.equal(config.cicd.enabled, true);
   });
 
   it("keeps a numeric-looking scalar such as a cost centre a string", () => {
@@ -245,6 +245,18 @@ describe("bad config fails before any resource is registered, naming the key", (
       change: { "cicd.repositoryUrl": "http://example.com/repo.git" },
       key: "cicd.repositoryUrl",
       mentions: "https://",
+    },
+    {
+      title: "Jenkins without approvers",
+      change: { "cicd.approvers": [] },
+      key: "cicd.approvers",
+      mentions: "at least one Jenkins user",
+    },
+    {
+      title: "state storage that is not an Azure resource id",
+      change: { "cicd.stateStorageAccountId": "sthirestate" },
+      key: "cicd.stateStorageAccountId",
+      mentions: "Azure resource id of a storage account",
     },
     {
       title: "prod without database HA",

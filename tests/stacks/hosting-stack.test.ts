@@ -110,7 +110,7 @@ describe("hosting stack composition", () => {
       reader.inputs.principalId,
       at(cluster.outputs, "addonProfiles", "azureKeyvaultSecretsProvider", "identity", "objectId"),
     );
-    const secret = one(dev, "azure-native:keyvault:Secret");
+    const secret = one(dev, "azure-native:keyvault:Secret", "database-admin-password-secret");
     assert.equal(secret.inputs.vaultName, vault.inputs.vaultName);
   });
 

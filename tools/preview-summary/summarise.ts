@@ -14,20 +14,20 @@ import { STATEFUL_TYPES } from "../plan/resource-types";
  * that 2 means nothing else was looked at.
  */
 export const EXIT_CODES = {
-  /** Nothing needs a human: no errors, and no stateful or protected resource is at risk (or every one is allowed). */
+  /** No errors, and no stateful or protected resource at risk (or every one is allowed). */
   ok: 0,
   /** The preview JSON, the event log or a command-line option could not be read. */
   unreadableInput: 2,
   /** A stateful or protected resource would be replaced or deleted and is not in the allow list. */
   statefulChange: 3,
-  /** The preview reported errors or mandatory policy violations: Pulumi would not apply it as it is. */
+  /** The preview reported errors or mandatory policy violations: Pulumi would not apply it. */
   previewFailed: 4,
 } as const;
 
 /** One of {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** Every step operation the engine knows (`display.StepOp` constants in pkg/resource/deploy/step.go). */
+/** Every step operation the engine knows (`display.StepOp`, pkg/resource/deploy/step.go). */
 export const STEP_OPS = [
   "same",
   "create",
@@ -49,7 +49,7 @@ export const STEP_OPS = [
 /** A step operation. */
 export type StepOp = (typeof STEP_OPS)[number];
 
-/** How one property differs (`plugin.DiffKind.String()`); the `-replace` kinds force a replacement. */
+/** How a property differs (`plugin.DiffKind.String()`); the `-replace` kinds force a replacement. */
 export const DIFF_KINDS = [
   "add",
   "add-replace",
@@ -390,10 +390,9 @@ function refOf(step: PreviewStep): ResourceRef {
   };
 }
 
-function isReplacementCause(path: string, replaceReasons: readonly string[]): boolean {
-  return replaceReasons.some(
-    (reason) => path === reason || path.startsWith(`${reason}.`) || path.startsWith(`${reason}[`),
-  );
+/** True when `path` is `key` or a path inside it (`sku.name`, `rules[0]` inside `sku`, `rules`). */
+function isUnder(path: string, key: string): boolean {
+  return path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`);
 }
 
 function propertiesOf(step: PreviewStep): PropertyChange[] {
@@ -403,13 +402,12 @@ function propertiesOf(step: PreviewStep): PropertyChange[] {
     .map(([path, diff]) => ({
       path,
       kind: diff.kind,
-      forcesReplacement: diff.kind.endsWith("-replace") || replaceReasons.includes(path),
+      forcesReplacement:
+        diff.kind.endsWith("-replace") || replaceReasons.some((reason) => isUnder(path, reason)),
     }));
-  // A reason the structured diff does not cover is still a reason.
-  const covered = (reason: string): boolean =>
-    detailed.some((change) => isReplacementCause(change.path, [reason]));
+  // Reasons are top-level keys; one the structured diff does not cover is still worth showing.
   const reasons = [...new Set([...replaceReasons, ...(step.diffReasons ?? [])])]
-    .filter((reason) => !covered(reason))
+    .filter((reason) => !detailed.some((change) => isUnder(change.path, reason)))
     .sort((left, right) => left.localeCompare(right))
     .map((path) => ({ path, forcesReplacement: replaceReasons.includes(path) }));
   return [...detailed, ...reasons];
