@@ -85,6 +85,7 @@ describe("offline plan", () => {
       /dbforpostgresql:Server {2}database-server .*mode=ZoneRedundant.*\[protect\]/,
     );
     assert.match(out, /availabilityZones=\["1","2","3"\]/);
+    assert.match(out, /^policies: \d+ passed, 0 mandatory violations/m);
   });
 
   it("--json is stable: same input, byte-identical output, sorted by URN", async () => {

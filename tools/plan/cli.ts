@@ -12,6 +12,12 @@ import {
 } from "../../tests/harness/run-stack";
 import { diffPlans, isEmptyDiff } from "./diff";
 import { buildPlan, parsePlan, serializePlan, type StackPlan } from "./plan";
+import {
+  enforcementForStack,
+  evaluatePolicies,
+  hasMandatoryViolations,
+  renderPolicyReport,
+} from "./policy";
 import { renderDiff, renderDiffMarkdown, renderPlan } from "./render";
 
 /** Where the committed plan snapshots live. */
@@ -26,7 +32,8 @@ const USAGE = `Usage:
   npm run plan:update                          rewrite plans/<stack>.json for every stack
 
 Stacks are the Pulumi.<stack>.yaml files at the repository root (or in --dir <directory>).
-Exit codes: 0 ok, 1 the program failed, 2 invalid stack configuration or usage.`;
+Exit codes: 0 ok, 1 the program failed, 2 invalid stack configuration or usage,
+3 the plan breaks a mandatory policy of the stack's environment.`;
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -134,13 +141,22 @@ async function run(argv: readonly string[], io: Io, planner: Planner): Promise<n
     }
     return 0;
   }
-  io.out(values.json ? serializePlan(plan) : renderPlan(plan));
-  return 0;
+  if (values.json) {
+    io.out(serializePlan(plan));
+    return 0;
+  }
+  // The policy pack's own rules, at the enforcement the stack's environment gets in CI.
+  const policyResults = await evaluatePolicies(
+    plan,
+    enforcementForStack(readStackConfigFile(stack, values.dir)),
+  );
+  io.out(`${renderPlan(plan)}\n${renderPolicyReport(policyResults)}`);
+  return hasMandatoryViolations(policyResults) ? 3 : 0;
 }
 
 /**
  * The `npm run plan` command. Returns the exit code: 2 for invalid configuration or usage, 1 when
- * the program throws, 0 otherwise.
+ * the program throws, 3 when the plan breaks a mandatory policy, 0 otherwise.
  */
 export async function main(
   argv: readonly string[],

@@ -113,10 +113,43 @@ function entryOf(
     : { properties };
 }
 
+const JSON_TYPE_CHECKS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  string: (value) => typeof value === "string",
+  number: (value) => typeof value === "number",
+  integer: (value) => Number.isInteger(value),
+  boolean: (value) => typeof value === "boolean",
+  array: (value) => Array.isArray(value),
+  object: (value) => value !== null && typeof value === "object" && !Array.isArray(value),
+};
+
+/** The CLI's schema check of a config property, for the keywords this pack's schemas use. */
+function checkProperty(policy: HiringPolicy, key: string, value: unknown): void {
+  const schema = policy.configSchema?.properties[key];
+  if (typeof schema !== "object") {
+    return;
+  }
+  const types = schema.type === undefined ? [] : [schema.type].flat();
+  const fail = (expected: string): never => {
+    throw new Error(`${policy.name}: ${key} must be ${expected}; found ${JSON.stringify(value)}`);
+  };
+  if (types.length > 0 && !types.some((type) => JSON_TYPE_CHECKS[type]?.(value) === true)) {
+    fail(types.join(" or "));
+  }
+  if (typeof value === "number") {
+    if (schema.minimum !== undefined && value < schema.minimum) {
+      fail(`>= ${schema.minimum}`);
+    }
+    if (schema.maximum !== undefined && value > schema.maximum) {
+      fail(`<= ${schema.maximum}`);
+    }
+  }
+}
+
 /**
  * Each policy's level and config as the Pulumi CLI reconciles them before it configures the pack
  * (`ReconcilePolicyPackConfig`): the policy's own level and schema defaults, then `all`'s level,
- * then the policy's own entry.
+ * then the policy's own entry. Throws, naming the policy and key, for a property the policy's
+ * schema rejects (the CLI fails the preview for those).
  */
 export function reconcilePolicyConfig(
   config: PolicyConfigFile,
@@ -131,6 +164,9 @@ export function reconcilePolicyConfig(
         ),
       );
       const own = entryOf(config, policy.name);
+      for (const [key, value] of Object.entries(own.properties)) {
+        checkProperty(policy, key, value);
+      }
       return [
         policy.name,
         {
