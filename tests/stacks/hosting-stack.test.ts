@@ -238,6 +238,22 @@ describe("hosting stack composition", () => {
     assert.equal(local.outputs.platform?.value, "local");
   });
 
+  it("runs Jenkins locally without any Azure identity", () => {
+    const accounts = local.resources.filter(
+      (r) =>
+        r.type === "kubernetes:core/v1:ServiceAccount" &&
+        at(r.inputs, "metadata", "namespace") === "jenkins",
+    );
+    assert.equal(accounts.length, 2);
+    for (const account of accounts) {
+      const annotations = at(account.inputs, "metadata", "annotations") as
+        Record<string, string> | undefined;
+      assert.equal(annotations?.["azure.workload.identity/client-id"], undefined, account.name);
+    }
+    assert.ok(local.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release"));
+    assert.equal(local.outputs.jenkinsPreviewIdentityClientId?.value, undefined);
+  });
+
   it("gives each of dev's three apps its own namespace, quota and default-deny policy", () => {
     const namespaces = dev.resources
       .filter((r) => r.type === "kubernetes:core/v1:Namespace")
