@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import {
+  type ConfigProblem,
+  configProblemsOf,
+  decodeConfig,
+  InvalidConfigError,
+} from "../stacks/config-problems";
 import { ipRangeProblem } from "./state-backend";
 
 /** The bootstrap program's Pulumi project name; its config keys are `hiring-infra-bootstrap:<key>`. */
@@ -49,109 +55,19 @@ export type BootstrapConfig = z.output<typeof bootstrapConfigSchema> & {
   readonly stack: string;
 };
 
-/** One problem in the bootstrap configuration. */
-export interface BootstrapConfigProblem {
-  /** Full config key, e.g. `hiring-infra-bootstrap:allowedIpRanges[0]`. */
-  readonly key: string;
-  /** What was expected. */
-  readonly expected: string;
-  /** The value found, as JSON, or `(not set)`. */
-  readonly found: string;
-}
-
 /**
  * The bootstrap configuration is invalid. Raised before any resource is registered, listing every
- * problem; a `RunError` so the CLI prints the message without a stack trace.
+ * problem.
  */
-export class BootstrapConfigError extends pulumi.RunError {
+export class BootstrapConfigError extends InvalidConfigError {
   /**
    * @param stackName the stack whose configuration is invalid.
    * @param problems every problem found.
    */
-  constructor(
-    readonly stackName: string,
-    readonly problems: readonly BootstrapConfigProblem[],
-  ) {
-    super(
-      [
-        `Invalid configuration for bootstrap stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
-        ...problems.map((p) => `  - ${p.key}: ${p.expected}; found ${p.found}`),
-      ].join("\n"),
-    );
+  constructor(stackName: string, problems: readonly ConfigProblem[]) {
+    super("bootstrap stack", stackName, problems);
     this.name = "BootstrapConfigError";
   }
-}
-
-function keyOf(path: readonly PropertyKey[]): string {
-  const [top, ...rest] = path;
-  let key = `${BOOTSTRAP_PROJECT}:${String(top ?? "")}`;
-  for (const segment of rest) {
-    key += typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`;
-  }
-  return key;
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let value = data;
-  for (const segment of path) {
-    if (value === null || typeof value !== "object") {
-      return undefined;
-    }
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) {
-    return "(not set)";
-  }
-  const json = JSON.stringify(value);
-  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
-}
-
-function problemsOf(error: z.ZodError, data: unknown): BootstrapConfigProblem[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((unknownKey) => ({
-        key: keyOf([...issue.path, unknownKey]),
-        expected: "unknown key (misspelt, or not a setting of the bootstrap)",
-        found: describeValue(valueAt(data, [...issue.path, unknownKey])),
-      }));
-    }
-    return [
-      {
-        key: keyOf(issue.path),
-        expected: issue.message,
-        found: describeValue(valueAt(data, issue.path)),
-      },
-    ];
-  });
-}
-
-/**
- * Turns raw Pulumi config (every value a string; objects and arrays as JSON) into plain data.
- * Scalars stay strings, so a cost centre like `1042` is not made a number.
- */
-function decode(raw: Readonly<Record<string, string>>): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  const prefix = `${BOOTSTRAP_PROJECT}:`;
-  for (const [fullKey, value] of Object.entries(raw)) {
-    if (!fullKey.startsWith(prefix)) {
-      continue;
-    }
-    const trimmed = value.trim();
-    let decoded: unknown = value;
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-      try {
-        decoded = JSON.parse(trimmed);
-      } catch {
-        decoded = value;
-      }
-    }
-    data[fullKey.slice(prefix.length)] = decoded;
-  }
-  return data;
 }
 
 /**
@@ -165,10 +81,16 @@ export function parseBootstrapConfig(
   stack: string,
   raw: Readonly<Record<string, string>>,
 ): BootstrapConfig {
-  const data = decode(raw);
+  // Scalars stay strings: no bootstrap setting is a boolean.
+  const data = decodeConfig(BOOTSTRAP_PROJECT, raw, { booleans: false });
   const result = bootstrapConfigSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
-    throw new BootstrapConfigError(stack, problemsOf(result.error, data));
+    throw new BootstrapConfigError(
+      stack,
+      configProblemsOf(BOOTSTRAP_PROJECT, result.error, data, {
+        unknownKey: "unknown key (misspelt, or not a setting of the bootstrap)",
+      }),
+    );
   }
   return Object.freeze({ ...result.data, stack });
 }

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { isIpv4Cidr } from "./cidr";
+import { generatedPassword } from "./generated-password";
 import { POSTGRES_IMAGES } from "./in-cluster-database";
+import { requireKubernetesProvider } from "./kubernetes-provider";
 
 /** How apps reach the PostgreSQL server, wherever it runs. */
 export interface DatabaseConnection {
@@ -265,19 +266,6 @@ function validateArgs(name: string, args: AppPlatformArgs): void {
   }
 }
 
-/** Whether `opts` gives the component's children a Kubernetes provider to inherit. */
-function hasKubernetesProvider(opts: pulumi.ComponentResourceOptions | undefined): boolean {
-  const providers = opts?.providers;
-  const listed = Array.isArray(providers)
-    ? providers.some((provider) => k8s.Provider.isInstance(provider))
-    : providers?.kubernetes !== undefined;
-  return (
-    listed ||
-    k8s.Provider.isInstance(opts?.provider) ||
-    opts?.parent?.getProvider("kubernetes::") !== undefined
-  );
-}
-
 /** `[app, value]` pairs as a record keyed by app name. */
 const byApp = (pairs: [string, string][]): Record<string, string> => Object.fromEntries(pairs);
 
@@ -435,11 +423,7 @@ export class AppPlatform extends pulumi.ComponentResource {
    */
   constructor(name: string, args: AppPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     validateArgs(name, args);
-    if (!hasKubernetesProvider(opts)) {
-      throw new Error(
-        `AppPlatform "${name}": opts.providers must include the Kubernetes provider ({ providers: { kubernetes: provider } }); an ambient kubeconfig is never used`,
-      );
-    }
+    requireKubernetesProvider("AppPlatform", name, opts);
     super("hiring:platform:AppPlatform", name, {}, opts);
 
     const databaseApps = args.apps.filter((app) => app.database);
@@ -646,22 +630,7 @@ export class AppPlatform extends pulumi.ComponentResource {
 
     // No keepers: drawn once; rotating it is a deliberate `pulumi up --replace` of this and the
     // job, since a new value alone does not change the job's spec.
-    const password = new random.RandomPassword(
-      `${prefix}-db-password`,
-      {
-        length: 32,
-        special: true,
-        // RFC 3986 unreserved characters: safe unescaped in the URL, libpq and JDBC strings.
-        overrideSpecial: "-_.~",
-        minUpper: 2,
-        minLower: 2,
-        minNumeric: 2,
-        minSpecial: 2,
-      },
-      { parent: this },
-    );
-    // The random provider does not mark `result` secret under every engine (mocks included).
-    const rolePassword = pulumi.secret(password.result);
+    const rolePassword = generatedPassword(`${prefix}-db-password`, { parent: this });
 
     // The job can only read Secrets of its own namespace, so the role password is also kept
     // in db-provisioning.

@@ -1,8 +1,9 @@
 import * as azure from "@pulumi/azure-native";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { AzureScope } from "./azure-scope";
+import { generatedPassword } from "./generated-password";
+import { requireKubernetesProvider } from "./kubernetes-provider";
 import { type BuiltInRoleName, grantRole } from "./roles";
 
 /** Helm repository of the official Jenkins chart. */
@@ -448,18 +449,6 @@ export function validateJenkinsArgs(name: string, args: JenkinsArgs): void {
   }
 }
 
-function hasKubernetesProvider(opts: pulumi.ComponentResourceOptions | undefined): boolean {
-  const providers = opts?.providers;
-  const listed = Array.isArray(providers)
-    ? providers.some((provider) => k8s.Provider.isInstance(provider))
-    : providers?.kubernetes !== undefined;
-  return (
-    listed ||
-    k8s.Provider.isInstance(opts?.provider) ||
-    opts?.parent?.getProvider("kubernetes::") !== undefined
-  );
-}
-
 /** The URL Jenkins announces (links, webhooks): the ingress host, else the in-cluster service. */
 export function jenkinsUrl(settings: JenkinsSettings): string {
   const { ingress } = settings;
@@ -861,11 +850,7 @@ export class Jenkins extends pulumi.ComponentResource {
    */
   constructor(name: string, args: JenkinsArgs, opts?: pulumi.ComponentResourceOptions) {
     validateJenkinsArgs(name, args);
-    if (!hasKubernetesProvider(opts)) {
-      throw new Error(
-        `Jenkins "${name}": opts.providers must include the Kubernetes provider ({ providers: { kubernetes: provider } }); an ambient kubeconfig is never used`,
-      );
-    }
+    requireKubernetesProvider("Jenkins", name, opts);
     super("hiring:cicd:Jenkins", name, {}, opts);
     const { azure: azureAccess } = args;
     const protect = azureAccess?.scope.protect ?? false;
@@ -902,21 +887,7 @@ export class Jenkins extends pulumi.ComponentResource {
     const namespaceName = namespace.metadata.name;
 
     // No keepers: drawn once. JCasC re-applies it at every start, so the Secret is the truth.
-    const password = new random.RandomPassword(
-      `${name}-admin-password`,
-      {
-        length: 32,
-        special: true,
-        overrideSpecial: "-_.~",
-        minUpper: 2,
-        minLower: 2,
-        minNumeric: 2,
-        minSpecial: 2,
-      },
-      { parent: this },
-    );
-    // The random provider does not mark `result` secret under every engine (mocks included).
-    const adminPassword = pulumi.secret(password.result);
+    const adminPassword = generatedPassword(`${name}-admin-password`, { parent: this });
 
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-admin-secret`,

@@ -1,5 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import {
+  type ConfigProblem,
+  configKey,
+  configProblemsOf,
+  decodeConfig,
+  describeConfigValue,
+  InvalidConfigError,
+} from "./config-problems";
 import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "../infra/cidr";
 import { ResourceNamer, NamingError, type AzureResourceKind } from "../infra/naming";
 import { RESERVED_ADMIN_LOGINS } from "../infra/database";
@@ -508,92 +516,28 @@ function productionRules(config: RawAzure, problem: Problem): void {
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-/** One problem in a stack's configuration. */
-export interface ConfigProblem {
-  /** Full config key, e.g. `hiring-infra:cluster.systemPool.maxCount`. */
-  readonly key: string;
-  /** What was expected. */
-  readonly expected: string;
-  /** The value found, as JSON, or `(not set)`. */
-  readonly found: string;
-}
+export type { ConfigProblem } from "./config-problems";
 
-/**
- * A stack's configuration is invalid. Raised before any resource is registered; it lists every
- * problem at once. Extends `RunError` so the Pulumi CLI prints the message without a stack trace.
- */
-export class ConfigError extends pulumi.RunError {
+/** A stack's configuration is invalid; the message lists every problem. */
+export class ConfigError extends InvalidConfigError {
   /**
    * @param stackName the stack whose configuration is invalid.
    * @param problems every problem found.
    */
-  constructor(
-    readonly stackName: string,
-    readonly problems: readonly ConfigProblem[],
-  ) {
-    super(
-      [
-        `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
-        ...problems.map((p) => `  - ${p.key}: ${p.expected}; found ${p.found}`),
-      ].join("\n"),
-    );
+  constructor(stackName: string, problems: readonly ConfigProblem[]) {
+    super("stack", stackName, problems);
     this.name = "ConfigError";
   }
 }
 
-function keyOf(path: readonly PropertyKey[]): string {
-  const [top, ...rest] = path;
-  let key = `${PROJECT}:${String(top ?? "")}`;
-  for (const segment of rest) {
-    key += typeof segment === "number" ? `[${segment}]` : `.${String(segment)}`;
-  }
-  return key;
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let value = data;
-  for (const segment of path) {
-    if (value === null || typeof value !== "object") {
-      return undefined;
-    }
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) {
-    return "(not set)";
-  }
-  const json = JSON.stringify(value);
-  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
-}
-
 function problemsOf(error: z.ZodError, data: unknown): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      for (const unknownKey of issue.keys) {
-        const path = [...issue.path, unknownKey];
-        problems.push({
-          key: keyOf(path),
-          expected: "unknown key (misspelt, or not a setting of this project)",
-          found: describe(valueAt(data, path)),
-        });
-      }
-      continue;
-    }
-    const expected =
+  return configProblemsOf(PROJECT, error, data, {
+    unknownKey: "unknown key (misspelt, or not a setting of this project)",
+    reword: (issue) =>
       issue.code === "invalid_union" && issue.path.length === 1 && issue.path[0] === "platform"
         ? 'expected "azure" or "local"'
-        : issue.message;
-    problems.push({
-      key: keyOf(issue.path),
-      expected,
-      found: describe(valueAt(data, issue.path)),
-    });
-  }
-  return problems;
+        : undefined,
+  });
 }
 
 /** Names that must fit Azure's limits for the chosen prefix and stack name. */
@@ -625,9 +569,9 @@ function namingProblems(config: StackConfig): ConfigProblem[] {
         throw error;
       }
       problems.push({
-        key: keyOf(["namePrefix"]),
+        key: configKey(PROJECT, ["namePrefix"]),
         expected: `expected a prefix short enough for Azure names with stack "${config.stack}": ${error.message}`,
-        found: describe(config.namePrefix),
+        found: describeConfigValue(config.namePrefix),
       });
     }
   }
@@ -645,34 +589,6 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Turns raw Pulumi config (every value a string; objects and arrays as JSON) into plain data.
- * Scalars stay strings except `true`/`false`, so a cost centre like `1234` is not made a number.
- */
-function decode(raw: Readonly<Record<string, string>>): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  const prefix = `${PROJECT}:`;
-  for (const [fullKey, value] of Object.entries(raw)) {
-    if (!fullKey.startsWith(prefix)) {
-      continue;
-    }
-    const key = fullKey.slice(prefix.length);
-    const trimmed = value.trim();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-      try {
-        data[key] = JSON.parse(trimmed);
-      } catch {
-        data[key] = value;
-      }
-    } else if (value === "true" || value === "false") {
-      data[key] = value === "true";
-    } else {
-      data[key] = value;
-    }
-  }
-  return data;
-}
-
-/**
  * Parses and validates raw stack config. Throws one {@link ConfigError} listing every problem.
  *
  * @param stack the stack name.
@@ -682,7 +598,7 @@ export function parseStackConfig(
   stack: string,
   raw: Readonly<Record<string, string>>,
 ): StackConfig {
-  const data = decode(raw);
+  const data = decodeConfig(PROJECT, raw, { booleans: true });
   const result = stackConfigSchema.safeParse(data, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(stack, problemsOf(result.error, data));

@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+/**
+ * A random 32-character password, drawn once (no keepers), with at least two upper-case letters,
+ * lower-case letters, digits and specials each, returned as a secret.
+ *
+ * @param name logical name of the `RandomPassword` resource.
+ * @param opts its resource options (parent; `protect` where replacing it would lose the value).
+ */
+export function generatedPassword(
+  name: string,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+  const password = new random.RandomPassword(
+    name,
+    {
+      length: 32,
+      special: true,
+      // RFC 3986 unreserved characters: safe unescaped in URIs, libpq and JDBC strings, shells.
+      overrideSpecial: "-_.~",
+      minUpper: 2,
+      minLower: 2,
+      minNumeric: 2,
+      minSpecial: 2,
+    },
+    opts,
+  );
+  // The random provider does not mark `result` secret under every engine (mocks included).
+  return pulumi.secret(password.result);
+}
