@@ -57,14 +57,32 @@ function stackDirectory(stack: string, config: RawConfig): string {
 
 const dev = readStackConfigFile("dev");
 
+/**
+ * Plans are deterministic (the --json test proves it), so tests that only read a plan share one
+ * run per stack and config instead of running the program again.
+ */
+const planned = new Map<string, Promise<StackPlan>>();
+function cachedPlan(
+  stack: string,
+  config: RawConfig = readStackConfigFile(stack),
+): Promise<StackPlan> {
+  const key = `${stack}\0${JSON.stringify(config)}`;
+  let plan = planned.get(key);
+  if (!plan) {
+    plan = planStack(stack, config);
+    planned.set(key, plan);
+  }
+  return plan;
+}
+
 describe("offline plan", () => {
   let devPlan: StackPlan;
   before(async () => {
-    devPlan = await planStack("dev");
+    devPlan = await cachedPlan("dev");
   });
 
   it("prints the resource tree with a header, settings per resource and masked outputs", async () => {
-    const { code, out } = await cli(["dev"]);
+    const { code, out } = await cli(["dev"], cachedPlan);
     assert.equal(code, 0);
     assert.match(out, /^Plan for hiring-infra\/dev /);
     assert.match(out, /^Resources: \d+ \(azure-native \d+, components \d+/m);
@@ -79,7 +97,7 @@ describe("offline plan", () => {
   });
 
   it("shows protection and zones for prod", async () => {
-    const { out } = await cli(["prod"]);
+    const { out } = await cli(["prod"], cachedPlan);
     assert.match(
       out,
       /dbforpostgresql:Server {2}database-server .*mode=ZoneRedundant.*\[protect\]/,
@@ -106,7 +124,7 @@ describe("offline plan", () => {
   it("never prints a secret value, only a marker", async () => {
     const server = devPlan.resources.find((r) => r.type === "azure-native:dbforpostgresql:Server");
     assert.ok(isSecretMarker(server?.inputs.administratorLoginPassword));
-    const { out } = await cli(["dev", "--json"]);
+    const { out } = await cli(["dev", "--json"], cachedPlan);
     const { runStack } = await import("../harness/run-stack");
     const run = await runStack({ stack: "dev" });
     const password = run.resources.find(
@@ -146,7 +164,7 @@ describe("plan snapshots", () => {
   for (const stack of committedStacks()) {
     it(`plans/${stack}.json matches the program and Pulumi.${stack}.yaml (else: npm run plan:update)`, async () => {
       const snapshot = readFileSync(snapshotPath(stack), "utf8");
-      const plan = await planStack(stack);
+      const plan = await cachedPlan(stack);
       if (serializePlan(plan) !== snapshot) {
         const changes = renderDiff(diffPlans(parsePlan(snapshot, stack), plan));
         assert.fail(`plans/${stack}.json is out of date; run npm run plan:update\n${changes}`);
@@ -156,15 +174,15 @@ describe("plan snapshots", () => {
 
   it("fails on an unreviewed change: a stack file edit no longer matches the snapshot", async () => {
     const snapshot = readFileSync(snapshotPath("dev"), "utf8");
-    const changed = await planStack("dev", withConfig(dev, { "cluster.userPool.maxCount": 5 }));
+    const changed = await cachedPlan("dev", withConfig(dev, { "cluster.userPool.maxCount": 5 }));
     assert.notEqual(serializePlan(changed), snapshot);
   });
 
   it("the diff against a git ref reads the snapshot committed there", async () => {
-    const { code, out } = await cli(["dev", "--diff", "HEAD"]);
+    const { code, out } = await cli(["dev", "--diff", "HEAD"], cachedPlan);
     assert.equal(code, 0);
     assert.match(out, /^Plan diff for dev: \d+ to add, \d+ to change, \d+ to remove/);
-    const missing = await cli(["dev", "--diff", "no-such-ref"]);
+    const missing = await cli(["dev", "--diff", "no-such-ref"], cachedPlan);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /neither a plan file nor a git ref/);
   });
@@ -173,11 +191,11 @@ describe("plan snapshots", () => {
 describe("plan diff", () => {
   let base: StackPlan;
   before(async () => {
-    base = await planStack("dev");
+    base = await cachedPlan("dev");
   });
 
   it("reports a changed setting at property level", async () => {
-    const after = await planStack("dev", withConfig(dev, { "cluster.userPool.maxCount": 5 }));
+    const after = await cachedPlan("dev", withConfig(dev, { "cluster.userPool.maxCount": 5 }));
     const planDiff = diffPlans(base, after);
     assert.deepEqual(
       planDiff.changed.map((r) => r.name),
