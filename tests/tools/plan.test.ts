@@ -153,6 +153,22 @@ describe("offline plan", () => {
     assert.equal(err, "The program failed: boom\n");
   });
 
+  it("exits 3 when the plan breaks a mandatory policy of the stack's environment", async () => {
+    const prod = await cachedPlan("prod");
+    const broken: StackPlan = {
+      ...prod,
+      resources: prod.resources.map((resource) =>
+        resource.type === "azure-native:containerregistry:Registry"
+          ? { ...resource, inputs: { ...resource.inputs, adminUserEnabled: true } }
+          : resource,
+      ),
+    };
+    const { code, out } = await cli(["prod"], () => Promise.resolve(broken));
+    assert.equal(code, 3);
+    assert.match(out, /MANDATORY +acr-admin-user-disabled/);
+    assert.match(out, /^policies: \d+ passed, 1 mandatory violations/m);
+  });
+
   it("exits 2 for an unknown stack or bad usage", async () => {
     assert.equal((await cli(["staging"])).code, 2);
     assert.equal((await cli(["dev", "--markdown"])).code, 2);
