@@ -38,13 +38,12 @@ function azureScope(
   });
   // One suffix per stack, kept in state, makes globally unique names (Key Vault, ACR,
   // PostgreSQL) stable across deployments yet free after a soft delete.
-  const suffix = new random.RandomString("name-suffix", {
-    length: UNIQUE_SUFFIX_LENGTH,
-    special: false,
-    upper: false,
-    numeric: true,
-    lower: true,
-  });
+  // Protected with the stack: a new suffix would rename, so replace, every global resource.
+  const suffix = new random.RandomString(
+    "name-suffix",
+    { length: UNIQUE_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true },
+    { protect: config.protect },
+  );
   const namer = new ResourceNamer(
     { prefix: config.namePrefix, stack: config.stack },
     suffix.result,
@@ -296,12 +295,13 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
     },
     providers,
   );
+  const outputs: HostingStackOutputs = {
+    ...platform.outputs,
+    appNamespaces: apps.namespaces,
+    appDatabaseSecrets: apps.databaseSecretNames,
+  };
   if (!config.cicd.enabled) {
-    return {
-      ...platform.outputs,
-      appNamespaces: apps.namespaces,
-      appDatabaseSecrets: apps.databaseSecretNames,
-    };
+    return outputs;
   }
   const jenkins = new Jenkins(
     "jenkins",
@@ -315,9 +315,7 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
     providers,
   );
   return {
-    ...platform.outputs,
-    appNamespaces: apps.namespaces,
-    appDatabaseSecrets: apps.databaseSecretNames,
+    ...outputs,
     jenkinsNamespace: jenkins.namespace,
     jenkinsAdminPassword: jenkins.adminPassword,
     jenkinsPreviewIdentityClientId: jenkins.previewIdentityClientId,

@@ -3,7 +3,13 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { isSecretValue, unsecret, type RecordedResource } from "../harness/recorder";
-import { REPO_ROOT, runStack, type StackRun } from "../harness/run-stack";
+import {
+  readStackConfigFile,
+  REPO_ROOT,
+  runStack,
+  withConfig,
+  type StackRun,
+} from "../harness/run-stack";
 
 const STATEFUL = [
   "azure-native:containerservice:ManagedCluster",
@@ -178,6 +184,11 @@ describe("hosting stack composition", () => {
       }
     }
     assert.equal(one(prod, "azure-native:resources:ResourceGroup").options.protect, true);
+    // A new name suffix would rename, and so replace, every globally named resource.
+    assert.equal(
+      one(prod, "random:index/randomString:RandomString", "name-suffix").options.protect,
+      true,
+    );
   });
 
   it("tags every taggable Azure resource with the standard tags", () => {
@@ -313,6 +324,19 @@ describe("hosting stack composition", () => {
     for (const database of databases) {
       assert.ok(job.options.dependsOn.includes(database.urn), database.name);
     }
+  });
+
+  it("leaves Jenkins out when cicd.enabled is false", async () => {
+    const withoutJenkins = await runStack({
+      stack: "local",
+      config: withConfig(readStackConfigFile("local"), { "cicd.enabled": false }),
+    });
+    assert.equal(
+      withoutJenkins.resources.filter((r) => r.type === "hiring:cicd:Jenkins").length,
+      0,
+    );
+    assert.equal(local.resources.filter((r) => r.type === "hiring:cicd:Jenkins").length, 1);
+    assert.equal(withoutJenkins.outputs.jenkinsNamespace, undefined);
   });
 
   it("is deterministic: the same config yields the same registrations", async () => {
