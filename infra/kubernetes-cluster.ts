@@ -5,6 +5,10 @@ import type { AzureScope } from "./azure-scope";
 import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
 import { grantRole } from "./roles";
 
+/** Name AKS expects for the Container Insights extension and its rule association. */
+const CONTAINER_INSIGHTS_EXTENSION = "ContainerInsightsExtension";
+/** The stream group Container Insights collects by default. */
+const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
 /** Size and scaling of one AKS node pool. The cluster autoscaler moves the node count between the bounds. */
 export interface NodePoolSettings {
   /** VM size of every node, e.g. `Standard_D4ds_v5`. */
@@ -424,6 +428,51 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       credentials.apply(({ kubeconfigs }) =>
         Buffer.from(required(kubeconfigs[0], "a user kubeconfig").value, "base64").toString("utf8"),
       ),
+    );
+
+    // With Entra-authenticated monitoring (useAADAuth) the agents send data only where a data
+    // collection rule associated with the cluster says; ARM does not create one by itself.
+    const containerInsights = new azure.monitor.DataCollectionRule(
+      `${name}-container-insights`,
+      {
+        resourceGroupName: scope.resourceGroupName,
+        location: scope.location,
+        dataCollectionRuleName: scope.namer.name("dataCollectionRule", "aks"),
+        kind: "Linux",
+        description: "Container Insights for the cluster, into the stack's Log Analytics workspace",
+        dataSources: {
+          extensions: [
+            {
+              name: CONTAINER_INSIGHTS_EXTENSION,
+              extensionName: "ContainerInsights",
+              streams: [CONTAINER_INSIGHTS_STREAM],
+              extensionSettings: {
+                dataCollectionSettings: {
+                  interval: "1m",
+                  namespaceFilteringMode: "Off",
+                  enableContainerLogV2: true,
+                },
+              },
+            },
+          ],
+        },
+        destinations: {
+          logAnalytics: [{ name: "workspace", workspaceResourceId: args.logAnalyticsWorkspaceId }],
+        },
+        dataFlows: [{ streams: [CONTAINER_INSIGHTS_STREAM], destinations: ["workspace"] }],
+        tags: scope.tags,
+      },
+      { parent: this },
+    );
+    new azure.monitor.DataCollectionRuleAssociation(
+      `${name}-container-insights-association`,
+      {
+        associationName: CONTAINER_INSIGHTS_EXTENSION,
+        resourceUri: cluster.id,
+        dataCollectionRuleId: containerInsights.id,
+        description: "Sends the cluster's Container Insights data through its collection rule",
+      },
+      { parent: this },
     );
 
     this.provider = new k8s.Provider(

@@ -19,7 +19,8 @@ export type AzureResourceKind =
   | "logAnalyticsWorkspace"
   | "managedIdentity"
   | "actionGroup"
-  | "metricAlert";
+  | "metricAlert"
+  | "dataCollectionRule";
 
 /** The naming rule Azure applies to one resource kind. */
 export interface NamingRule {
@@ -168,6 +169,15 @@ export const namingRules: Readonly<Record<AzureResourceKind, NamingRule>> = {
     maxLength: 260,
     pattern: /^[^<>*%{}&:\\?+/#|]+$/,
     description: "any characters except <>*%{}&:\\?+/#|",
+    separator: "-",
+    globallyUnique: false,
+  },
+  dataCollectionRule: {
+    abbreviation: "dcr",
+    minLength: 3,
+    maxLength: 64,
+    pattern: ALNUM_HYPHEN_UNDERSCORE_PERIOD,
+    description: "letters, digits, underscores, periods and hyphens; starting alphanumeric",
     separator: "-",
     globallyUnique: false,
   },

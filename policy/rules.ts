@@ -767,6 +767,7 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "azure-native:managedidentity:UserAssignedIdentity",
   "azure-native:monitor:ActionGroup",
   "azure-native:monitor:MetricAlert",
+  "azure-native:monitor:DataCollectionRule",
   "azure-native:storage:StorageAccount",
 ]);
 

@@ -44,6 +44,24 @@ function parseGroovy(files: readonly string[]): Map<string, string> {
   return verdicts;
 }
 
+/** Each stage's text, from its `stage('...')` line to the next stage, keyed by name, in order. */
+function stages(): Record<string, string> {
+  const found = [...jenkinsfile.matchAll(/^\s+stage\('([^']+)'\) \{$/gm)];
+  const result: Record<string, string> = {};
+  found.forEach((match, i) => {
+    const name = match[1] ?? "";
+    result[name] = jenkinsfile.slice(match.index, found[i + 1]?.index ?? jenkinsfile.length);
+  });
+  return result;
+}
+
+/** The text of one stage after its `stage('...') {` line; fails the test when it is missing. */
+function stageBody(name: string): string {
+  const body = stages()[name];
+  assert.ok(body !== undefined, `stage('${name}')`);
+  return body.slice(body.indexOf("\n") + 1);
+}
+
 describe("Jenkinsfile", () => {
   // CI installs Debian's groovy (.ci/run); a developer without it is told, not silently passed.
   const skip = !groovyAvailable() && process.env.CI !== "true" ? "groovy is not installed" : false;
@@ -57,14 +75,22 @@ describe("Jenkinsfile", () => {
     assert.ok(verdicts.has(broken));
   });
 
-  it("sets timestamps, a timeout, no concurrent builds and a build discarder", () => {
+  it("sets timestamps, no concurrent builds, a build discarder and a timeout on every agent stage", () => {
     for (const option of [
       "timestamps()",
-      "timeout(time:",
       "disableConcurrentBuilds()",
       "buildDiscarder(logRotator(",
     ]) {
       assert.ok(jenkinsfile.includes(option), option);
+    }
+    // A pipeline-wide timeout would also cut the 24-hour approval short.
+    const pipelineOptions = jenkinsfile.slice(
+      jenkinsfile.indexOf("    options {"),
+      jenkinsfile.indexOf("    environment {"),
+    );
+    assert.doesNotMatch(pipelineOptions, /timeout\(/);
+    for (const name of Object.keys(stages()).filter((n) => n !== "Approve prod")) {
+      assert.match(stageBody(name), /options \{ timeout\(time: 90, unit: 'MINUTES'\) \}/, name);
     }
   });
 
@@ -84,7 +110,7 @@ describe("Jenkinsfile", () => {
     assert.match(preview, /previewAndSummarise\(stack, ''\)/);
     const summarise = jenkinsfile.slice(
       jenkinsfile.indexOf("def previewAndSummarise"),
-      jenkinsfile.indexOf("def deployStack"),
+      jenkinsfile.indexOf("def applySavedPlan"),
     );
     assert.match(
       summarise,
@@ -96,31 +122,86 @@ describe("Jenkinsfile", () => {
     );
   });
 
-  it("deploys main to dev, then prod behind an approval, applying the previewed plan under a lock", () => {
-    const deploy = jenkinsfile.slice(
-      jenkinsfile.indexOf("def deployStack"),
+  it("runs main through dev, a saved prod plan, an approval and the apply of that plan, in order", () => {
+    const names = Object.keys(stages());
+    assert.deepEqual(names.slice(names.indexOf("Deploy dev")), [
+      "Deploy dev",
+      "Preview prod",
+      "Approve prod",
+      "Deploy prod",
+    ]);
+    for (const name of ["Deploy dev", "Preview prod", "Approve prod", "Deploy prod"]) {
+      assert.match(stageBody(name), /^\s+when \{ branch 'main' \}/, name);
+    }
+    assert.equal((jenkinsfile.match(/when \{ branch 'main' \}/g) ?? []).length, 4);
+  });
+
+  it("applies a saved plan, then gates on an empty preview and verifies the outputs, in one function", () => {
+    const apply = jenkinsfile.slice(
+      jenkinsfile.indexOf("def applySavedPlan"),
       jenkinsfile.indexOf("pipeline {"),
     );
-    assert.match(deploy, /lock\(resource: "hiring-infra-\$\{stack\}"\)/);
-    assert.match(
-      deploy,
-      /previewAndSummarise\(stack, "--save-plan reports\/\$\{stack\}\.plan\.json"\)/,
-    );
-    assert.match(deploy, /pulumi up --stack \$\{stack\} --plan reports\/\$\{stack\}\.plan\.json/);
-    assert.match(deploy, /pulumi preview --stack \$\{stack\} --expect-no-changes/);
-    assert.match(deploy, /npm run --silent verify-outputs/);
-    const order = ["stage('Deploy dev')", "stage('Approve prod')", "stage('Deploy prod')"].map(
-      (s) => jenkinsfile.indexOf(s),
+    const steps = [
+      /pulumi up --stack \$\{stack\} --plan reports\/\$\{stack\}\.plan\.json --yes --skip-preview/,
+      /pulumi preview --stack \$\{stack\} --expect-no-changes/,
+      /pulumi stack output --stack \$\{stack\} --json > reports\/outputs-\$\{stack\}\.json/,
+      /npm run --silent verify-outputs -- reports\/outputs-\$\{stack\}\.json/,
+    ];
+    const positions = steps.map((step) => apply.search(step));
+    assert.ok(
+      positions.every((at) => at >= 0),
+      String(positions),
     );
     assert.deepEqual(
-      [...order].sort((a, b) => a - b),
-      order,
+      [...positions].sort((a, b) => a - b),
+      positions,
     );
+    // Written once: the stages only call the function.
+    assert.equal((jenkinsfile.match(/sh "pulumi up /g) ?? []).length, 1);
+    assert.equal((jenkinsfile.match(/--expect-no-changes/g) ?? []).length, 1);
+  });
+
+  it("previews and applies dev under the dev lock", () => {
+    const dev = stageBody("Deploy dev");
+    assert.match(dev, /inheritFrom 'pulumi-deploy'/);
     assert.match(
-      jenkinsfile,
-      /input message: .*submitter: \(params\.PROD_APPROVERS \?: env\.PRODUCTION_APPROVERS\)/,
+      dev,
+      /lock\(resource: 'hiring-infra-dev'\) \{\s+sh 'npm ci'\s+previewAndSummarise\('dev', "--save-plan reports\/dev\.plan\.json"\)\s+applySavedPlan\('dev'\)\s+\}/,
     );
-    assert.equal((jenkinsfile.match(/when \{ branch 'main' \}/g) ?? []).length, 3);
+  });
+
+  it("saves the prod plan for the approvers and stashes it for the deploy", () => {
+    const preview = stageBody("Preview prod");
+    assert.match(preview, /inheritFrom 'pulumi-deploy'/);
+    assert.match(
+      preview,
+      /sh 'npm ci'\s+sh 'mkdir -p reports'\s+previewAndSummarise\('prod', "--save-plan reports\/prod\.plan\.json"\)\s+stash name: 'prod-plan', includes: 'reports\/prod\.plan\.json'/,
+    );
+    assert.match(preview, /archiveArtifacts artifacts: 'reports\/\*'/);
+    assert.doesNotMatch(preview, /pulumi up|applySavedPlan|lock\(/);
+  });
+
+  it("lets only PRODUCTION_APPROVERS approve prod, pointing at the preview summary, for 24 hours", () => {
+    assert.doesNotMatch(jenkinsfile, /parameters \{/);
+    assert.doesNotMatch(jenkinsfile, /PROD_APPROVERS|params\./);
+    const approve = stageBody("Approve prod");
+    assert.doesNotMatch(approve, /agent /);
+    assert.match(
+      approve,
+      /timeout\(time: 24, unit: 'HOURS'\) \{\s+input message: '[^']*reports\/preview-prod\.md[^']*',\s+ok: 'Deploy', submitter: env\.PRODUCTION_APPROVERS\s+\}/,
+    );
+    assert.equal((jenkinsfile.match(/submitter:/g) ?? []).length, 1);
+  });
+
+  it("deploys prod by applying the unstashed approved plan under the prod lock", () => {
+    const deploy = stageBody("Deploy prod");
+    assert.match(deploy, /inheritFrom 'pulumi-deploy'/);
+    assert.match(
+      deploy,
+      /lock\(resource: 'hiring-infra-prod'\) \{\s+sh 'npm ci'\s+unstash 'prod-plan'\s+applySavedPlan\('prod'\)\s+\}/,
+    );
+    // Never a fresh preview: the deploy applies what the approvers saw.
+    assert.doesNotMatch(deploy, /previewAndSummarise|--save-plan/);
   });
 
   it("calls only npm scripts that exist", () => {

@@ -280,6 +280,26 @@ describe("KubernetesCluster", () => {
     });
   });
 
+  it("collects Container Insights through a data collection rule associated with the cluster", () => {
+    const rule = single(dev, "azure-native:monitor:DataCollectionRule");
+    assert.equal(rule.inputs.dataCollectionRuleName, "dcr-hire-test-aks");
+    assert.equal(rule.inputs.kind, "Linux");
+    const extension = (rule.inputs.dataSources as { extensions: Record<string, unknown>[] })
+      .extensions[0];
+    assert.equal(extension?.extensionName, "ContainerInsights");
+    assert.deepEqual(extension.streams, ["Microsoft-ContainerInsights-Group-Default"]);
+    assert.deepEqual(rule.inputs.destinations, {
+      logAnalytics: [{ name: "workspace", workspaceResourceId: WORKSPACE_ID }],
+    });
+    assert.deepEqual(rule.inputs.dataFlows, [
+      { streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["workspace"] },
+    ]);
+    const association = single(dev, "azure-native:monitor:DataCollectionRuleAssociation");
+    assert.equal(association.inputs.associationName, "ContainerInsightsExtension");
+    assert.equal(association.inputs.resourceUri, single(dev, CLUSTER).id);
+    assert.equal(association.inputs.dataCollectionRuleId, rule.id);
+  });
+
   it("sets the Kubernetes and node OS upgrade channels", () => {
     assert.deepEqual(single(dev, CLUSTER).inputs.autoUpgradeProfile, {
       upgradeChannel: "patch",
@@ -309,14 +329,14 @@ describe("KubernetesCluster", () => {
     }
   });
 
-  it("restricts the public API server to the authorised ranges in dev", () => {
+  it("restricts the public API server to the authorised ranges (as both committed stacks do)", () => {
     assert.deepEqual(single(dev, CLUSTER).inputs.apiServerAccessProfile, {
       enablePrivateCluster: false,
       authorizedIPRanges: ["203.0.113.4/32", "198.51.100.0/24"],
     });
   });
 
-  it("makes the API server private in prod", () => {
+  it("makes the API server private when privateCluster is set", () => {
     assert.deepEqual(single(prod, CLUSTER).inputs.apiServerAccessProfile, {
       enablePrivateCluster: true,
     });

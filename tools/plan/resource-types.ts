@@ -32,6 +32,8 @@ export const AZURE_NAME_PROPERTY: Readonly<Record<string, string>> = {
   "azure-native:monitor:ActionGroup": "actionGroupName",
   "azure-native:monitor:MetricAlert": "ruleName",
   "azure-native:monitor:DiagnosticSetting": "name",
+  "azure-native:monitor:DataCollectionRule": "dataCollectionRuleName",
+  "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
   "azure-native:storage:StorageAccount": "accountName",
   "azure-native:storage:BlobContainer": "containerName",
   "azure-native:storage:BlobServiceProperties": "blobServicesName",
