@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
 import { generatedPassword } from "./generated-password";
 import { requireKubernetesProvider } from "./kubernetes-provider";
-import { type BuiltInRoleName, grantRole } from "./roles";
+import { assignableRolesCondition, type BuiltInRoleName, grantRole } from "./roles";
 
 /** Helm repository of the official Jenkins chart. */
 export const JENKINS_CHART_REPOSITORY = "https://charts.jenkins.io";
@@ -706,7 +706,25 @@ interface IdentityGrant {
   readonly role: BuiltInRoleName;
   readonly scope: pulumi.Input<string>;
   readonly description: string;
+  readonly condition?: string;
 }
+
+/**
+ * The roles the deploy identity may assign inside the resource group: those the stack grants to
+ * workloads (AcrPull, Network Contributor, Key Vault secrets roles, read-only cluster roles).
+ * Privileged grants (Contributor, RBAC Administrator, AKS RBAC Cluster Admin), including the
+ * deploy identity's own, can only be changed by a person.
+ */
+export const DEPLOY_ASSIGNABLE_ROLES: readonly BuiltInRoleName[] = [
+  "reader",
+  "networkContributor",
+  "keyVaultSecretsUser",
+  "keyVaultSecretsOfficer",
+  "acrPull",
+  "acrPush",
+  "aksClusterUser",
+  "aksRbacReader",
+];
 
 function previewGrants(azure: JenkinsAzureAccess): IdentityGrant[] {
   return [
@@ -768,11 +786,12 @@ function deployGrants(azure: JenkinsAzureAccess): IdentityGrant[] {
         "Jenkins deploy agents create, change and delete the stack's resources, Key Vault secrets included (written through ARM)",
     },
     {
-      // The stack grants roles itself (AcrPull, Network Contributor, ...). Next hardening step:
-      // a condition on this assignment restricting which role definitions it may assign.
+      // The stack grants roles itself (AcrPull, Network Contributor, ...); the condition keeps
+      // the pipeline from granting anything privileged, to itself or anyone else.
       part: "rbac-admin-resource-group",
       role: "roleBasedAccessControlAdministrator",
       scope: azure.resourceGroupId,
+      condition: assignableRolesCondition(DEPLOY_ASSIGNABLE_ROLES),
       description:
         "Jenkins deploy agents create the stack's own role assignments inside its resource group",
     },
@@ -958,6 +977,7 @@ export class Jenkins extends pulumi.ComponentResource {
               role: grant.role,
               subscriptionId: azureAccess.subscriptionId,
               description: grant.description,
+              ...(grant.condition === undefined ? {} : { condition: grant.condition }),
               grantee: { principalId: identity.principalId, principalType: "ServicePrincipal" },
             },
             { parent: this },

@@ -62,6 +62,26 @@ export interface RoleGrant {
   readonly subscriptionId: pulumi.Input<string>;
   /** Why the grant exists; kept as the assignment's description in Azure. */
   readonly description: string;
+  /** An Azure ABAC condition (version 2.0) narrowing what the grant allows. */
+  readonly condition?: string;
+}
+
+/**
+ * An ABAC condition for a role that can assign roles (e.g. Role Based Access Control
+ * Administrator): it may create or delete assignments of the `assignable` roles only, and create
+ * them only for service principals and groups. Anything else, Owner or Contributor included,
+ * stays with a person.
+ */
+export function assignableRolesCondition(assignable: readonly BuiltInRoleName[]): string {
+  const guids = [...new Set(assignable.map((role) => BuiltInRole[role]))].sort().join(", ");
+  return [
+    "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (",
+    `@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${guids}}`,
+    " AND @Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal', 'Group'}",
+    ")) AND ((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (",
+    `@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${guids}}`,
+    "))",
+  ].join("");
 }
 
 /**
@@ -84,6 +104,9 @@ export function grantRole(
       principalId: args.grantee.principalId,
       principalType: args.grantee.principalType,
       description: args.description,
+      ...(args.condition === undefined
+        ? {}
+        : { condition: args.condition, conditionVersion: "2.0" }),
     },
     opts,
   );

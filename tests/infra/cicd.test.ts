@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { parse as parseYaml } from "yaml";
 import {
   AGENT_SERVICE_ACCOUNTS,
+  DEPLOY_ASSIGNABLE_ROLES,
   JENKINS_CHART,
   JENKINS_CHART_REPOSITORY,
   JENKINS_CHART_VERSION,
@@ -524,6 +525,10 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
   });
 });
 
+/** Role grants in the order {@link rolesOf} returns them. */
+const sortedGrants = (grants: [BuiltInRoleName, string][]): [BuiltInRoleName, string][] =>
+  [...grants].sort(([a, scopeA], [b, scopeB]) => `${a} ${scopeA}`.localeCompare(`${b} ${scopeB}`));
+
 const rolesOf = (
   resources: readonly RecordedResource[],
   principalId: string,
@@ -531,16 +536,20 @@ const rolesOf = (
   const byGuid = new Map<string, BuiltInRoleName>(
     Object.entries(BuiltInRole).map(([role, guid]) => [guid, role as BuiltInRoleName]),
   );
-  return ofType(resources, ROLE_ASSIGNMENT)
-    .filter((assignment) => assignment.inputs.principalId === principalId)
-    .map((assignment) => {
-      const definition = String(assignment.inputs.roleDefinitionId);
-      const prefix = `${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/`;
-      assert.ok(definition.startsWith(prefix), definition);
-      const role = byGuid.get(definition.slice(prefix.length));
-      assert.ok(role !== undefined, `unknown role ${definition}`);
-      return [role, String(assignment.inputs.scope)];
-    });
+  return (
+    ofType(resources, ROLE_ASSIGNMENT)
+      .filter((assignment) => assignment.inputs.principalId === principalId)
+      .map((assignment) => {
+        const definition = String(assignment.inputs.roleDefinitionId);
+        const prefix = `${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/`;
+        assert.ok(definition.startsWith(prefix), definition);
+        const role = byGuid.get(definition.slice(prefix.length));
+        assert.ok(role !== undefined, `unknown role ${definition}`);
+        return [role, String(assignment.inputs.scope)] as [BuiltInRoleName, string];
+      })
+      // Registrations complete in any order; compare sorted.
+      .sort(([a, scopeA], [b, scopeB]) => `${a} ${scopeA}`.localeCompare(`${b} ${scopeB}`))
+  );
 };
 
 const PREVIEW_PRINCIPAL = stableGuid("jenkins-preview-identity:principal");
@@ -650,13 +659,16 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
   });
 
   it("grants the preview identity read-only roles: Reader, cluster user and reader, key decrypt, state read", () => {
-    assert.deepEqual(rolesOf(run.resources, PREVIEW_PRINCIPAL), [
-      ["reader", RESOURCE_GROUP_ID],
-      ["aksClusterUser", CLUSTER_ID],
-      ["aksRbacReader", CLUSTER_ID],
-      ["keyVaultCryptoUser", SECRETS_KEY_ID],
-      ["storageBlobDataReader", STATE_ACCOUNT_ID],
-    ]);
+    assert.deepEqual(
+      rolesOf(run.resources, PREVIEW_PRINCIPAL),
+      sortedGrants([
+        ["reader", RESOURCE_GROUP_ID],
+        ["aksClusterUser", CLUSTER_ID],
+        ["aksRbacReader", CLUSTER_ID],
+        ["keyVaultCryptoUser", SECRETS_KEY_ID],
+        ["storageBlobDataReader", STATE_ACCOUNT_ID],
+      ]),
+    );
   });
 
   it("gives the preview identity no role that writes", () => {
@@ -675,14 +687,44 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
   });
 
   it("grants the deploy identity what a deployment needs, on the stack's own resources", () => {
-    assert.deepEqual(rolesOf(run.resources, DEPLOY_PRINCIPAL), [
-      ["contributor", RESOURCE_GROUP_ID],
-      ["roleBasedAccessControlAdministrator", RESOURCE_GROUP_ID],
-      ["aksClusterUser", CLUSTER_ID],
-      ["aksRbacClusterAdmin", CLUSTER_ID],
-      ["keyVaultCryptoUser", SECRETS_KEY_ID],
-      ["storageBlobDataContributor", STATE_ACCOUNT_ID],
-    ]);
+    assert.deepEqual(
+      rolesOf(run.resources, DEPLOY_PRINCIPAL),
+      sortedGrants([
+        ["contributor", RESOURCE_GROUP_ID],
+        ["roleBasedAccessControlAdministrator", RESOURCE_GROUP_ID],
+        ["aksClusterUser", CLUSTER_ID],
+        ["aksRbacClusterAdmin", CLUSTER_ID],
+        ["keyVaultCryptoUser", SECRETS_KEY_ID],
+        ["storageBlobDataContributor", STATE_ACCOUNT_ID],
+      ]),
+    );
+  });
+
+  it("lets the deploy identity assign only workload roles, to service principals and groups", () => {
+    const rbacAdmin = ofType(run.resources, ROLE_ASSIGNMENT).filter((assignment) =>
+      String(assignment.inputs.roleDefinitionId).endsWith(
+        BuiltInRole.roleBasedAccessControlAdministrator,
+      ),
+    );
+    assert.equal(rbacAdmin.length, 1);
+    const [assignment] = rbacAdmin;
+    assert.ok(assignment);
+    assert.equal(assignment.inputs.conditionVersion, "2.0");
+    const condition = String(assignment.inputs.condition);
+    for (const role of DEPLOY_ASSIGNABLE_ROLES) {
+      assert.ok(condition.includes(BuiltInRole[role]), role);
+    }
+    for (const privileged of [
+      "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
+      "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", // User Access Administrator
+      BuiltInRole.contributor,
+      BuiltInRole.roleBasedAccessControlAdministrator,
+      BuiltInRole.aksRbacClusterAdmin,
+    ]) {
+      assert.ok(!condition.includes(privileged), privileged);
+    }
+    assert.match(condition, /roleAssignments\/write.*PrincipalType.*'ServicePrincipal', 'Group'/);
+    assert.match(condition, /roleAssignments\/delete/);
   });
 
   it("never grants a role on a subscription, sets the principal type and says why", () => {
@@ -737,15 +779,15 @@ describe("Jenkins on Azure without a state account or secrets key", () => {
     );
     assert.deepEqual(
       rolesOf(run.resources, PREVIEW_PRINCIPAL).map(([role]) => role),
-      ["reader", "aksClusterUser", "aksRbacReader"],
+      ["aksClusterUser", "aksRbacReader", "reader"],
     );
     assert.deepEqual(
       rolesOf(run.resources, DEPLOY_PRINCIPAL).map(([role]) => role),
       [
-        "contributor",
-        "roleBasedAccessControlAdministrator",
         "aksClusterUser",
         "aksRbacClusterAdmin",
+        "contributor",
+        "roleBasedAccessControlAdministrator",
       ],
     );
   });
