@@ -175,6 +175,14 @@ export interface JenkinsArgs {
    * absent on the local stack (no Azure resource at all then).
    */
   readonly azure?: JenkinsAzureAccess;
+  /**
+   * Global environment variables of the controller, available to every pipeline (e.g.
+   * `PULUMI_BACKEND_URL`, `AZURE_STORAGE_ACCOUNT`). JCasC owns the controller's configuration and
+   * rewrites it on every restart, so variables set by hand would be lost: declare them here.
+   * On Azure, `ARM_SUBSCRIPTION_ID` is added from {@link JenkinsAzureAccess.subscriptionId}.
+   * Default: none.
+   */
+  readonly pipelineEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** The settings the chart values and the JCasC document are derived from (plain data only). */
@@ -191,6 +199,8 @@ export interface JenkinsSettings {
   readonly persistentVolumeSize: string;
   /** Label agent pods for the AKS workload identity webhook. */
   readonly workloadIdentity: boolean;
+  /** Global environment variables for every pipeline, besides the approvers. */
+  readonly pipelineEnvironment: Readonly<Record<string, string>>;
 }
 
 /** CPU and memory quantities of a container. */
@@ -367,6 +377,13 @@ export function validateJenkinsArgs(name: string, args: JenkinsArgs): void {
   const fail = (message: string): never => {
     throw new Error(`Jenkins "${name}": ${message}`);
   };
+  for (const key of Object.keys(args.pipelineEnvironment ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      fail(
+        `pipelineEnvironment "${key}" must be an environment variable name (letters, digits, _)`,
+      );
+    }
+  }
   if (!DNS_LABEL.test(args.namespace)) {
     fail(
       `namespace "${args.namespace}" must be a DNS label: 1-63 lowercase letters, digits or hyphens, starting and ending alphanumeric`,
@@ -595,6 +612,9 @@ export function jcascConfig(settings: JenkinsSettings): string {
                 key: PRODUCTION_APPROVERS_VARIABLE,
                 value: approvers.map((approver) => approver.name).join(","),
               },
+              ...Object.entries(settings.pipelineEnvironment)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, value]) => ({ key, value })),
             ],
           },
         },
@@ -880,6 +900,7 @@ export class Jenkins extends pulumi.ComponentResource {
       ingress: args.ingress,
       persistentVolumeSize: args.persistentVolumeSize ?? DEFAULT_PERSISTENT_VOLUME_SIZE,
       workloadIdentity: azureAccess !== undefined,
+      pipelineEnvironment: args.pipelineEnvironment ?? {},
     };
 
     // Restricted, the strictest standard: every chart container gets a security context that
@@ -1024,7 +1045,20 @@ export class Jenkins extends pulumi.ComponentResource {
         chart: JENKINS_CHART,
         version: JENKINS_CHART_VERSION,
         repositoryOpts: { repo: JENKINS_CHART_REPOSITORY },
-        values: { ...jenkinsChartValues(settings) },
+        // The subscription is known only from the deploying client; everything else is config.
+        values: pulumi.output(azureAccess?.subscriptionId).apply((subscriptionId) =>
+          jenkinsChartValues(
+            subscriptionId === undefined
+              ? settings
+              : {
+                  ...settings,
+                  pipelineEnvironment: {
+                    ...settings.pipelineEnvironment,
+                    ARM_SUBSCRIPTION_ID: subscriptionId,
+                  },
+                },
+          ),
+        ),
         // First start downloads the plugins; a failed upgrade rolls back instead of half-applying.
         atomic: true,
         cleanupOnFail: true,

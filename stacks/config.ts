@@ -239,6 +239,17 @@ const cicdSchema = z
       .default("https://github.com/hiring/hiring-infra.git"),
     /** Jenkins users (or `group:<name>`) allowed to approve a production deployment. */
     approvers: z.array(z.string().min(1)).default([]),
+    /**
+     * Pulumi state backend the pipelines log in to, e.g. the bootstrap's
+     * `azblob://pulumi-state?storage_account=<name>` (`backendUrl` output).
+     */
+    backendUrl: z
+      .string()
+      .regex(
+        /^(azblob|s3|gs|file):\/\/\S+$/,
+        "expected a Pulumi backend URL, like azblob://pulumi-state?storage_account=<name>",
+      )
+      .optional(),
     /** ARM id of the storage account holding Pulumi state (from the bootstrap stack). */
     stateStorageAccountId: armId("a storage account").optional(),
     /** ARM id of the Key Vault key of the stacks' secrets provider (from the bootstrap stack). */

@@ -284,6 +284,21 @@ function localPlatform(config: LocalStackConfig): ClusterPlatform {
   };
 }
 
+/**
+ * What every pipeline needs to reach the state backend: the backend URL for the Pulumi CLI and,
+ * for `azblob://`, the storage account, which DefaultAzureCredential-based access also reads.
+ */
+export function pipelineEnvironment(backendUrl: string | undefined): Record<string, string> {
+  if (backendUrl === undefined) {
+    return {};
+  }
+  const account = /[?&]storage_account=([a-z0-9]+)/.exec(backendUrl)?.[1];
+  return {
+    PULUMI_BACKEND_URL: backendUrl,
+    ...(backendUrl.startsWith("azblob://") && account ? { AZURE_STORAGE_ACCOUNT: account } : {}),
+  };
+}
+
 /** Services on the cluster, the same on every platform. */
 function clusterServices(config: StackConfig, platform: ClusterPlatform): HostingStackOutputs {
   const providers = { providers: { kubernetes: platform.provider } };
@@ -310,6 +325,7 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
       repositoryUrl: config.cicd.repositoryUrl,
       approvers: config.cicd.approvers,
       ingress: config.cicd.ingress,
+      pipelineEnvironment: pipelineEnvironment(config.cicd.backendUrl),
       ...(platform.jenkinsAzure ? { azure: platform.jenkinsAzure } : {}),
     },
     providers,

@@ -88,6 +88,7 @@ const settingsOf = (overrides: Partial<JenkinsSettings> = {}): JenkinsSettings =
   ingress: { enabled: false },
   persistentVolumeSize: "20Gi",
   workloadIdentity: false,
+  pipelineEnvironment: {},
   ...overrides,
 });
 
@@ -697,6 +698,33 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
         ["keyVaultCryptoUser", SECRETS_KEY_ID],
         ["storageBlobDataContributor", STATE_ACCOUNT_ID],
       ]),
+    );
+  });
+
+  it("declares the pipelines' environment in JCasC, the subscription included on Azure", async () => {
+    const withEnvironment = await build(
+      azureArgs({
+        pipelineEnvironment: {
+          PULUMI_BACKEND_URL: "azblob://pulumi-state?storage_account=sthirestate",
+        },
+      }),
+    );
+    const release = single(withEnvironment.resources, "kubernetes:helm.sh/v3:Release");
+    const scripts = (
+      release.inputs.values as { controller: { JCasC: { configScripts: Record<string, string> } } }
+    ).controller.JCasC.configScripts;
+    const jcasc = Object.values(scripts).join("\n");
+    assert.match(
+      jcasc,
+      /"key":\s*"PULUMI_BACKEND_URL",\s*"value":\s*"azblob:\/\/pulumi-state\?storage_account=sthirestate"/,
+    );
+    assert.match(jcasc, /"key":\s*"ARM_SUBSCRIPTION_ID",\s*"value":\s*"[0-9a-f-]{36}"/);
+  });
+
+  it("rejects an environment variable name that is not an identifier", async () => {
+    await assert.rejects(
+      build(azureArgs({ pipelineEnvironment: { "not valid": "x" } })),
+      /pipelineEnvironment "not valid" must be an environment variable name/,
     );
   });
 

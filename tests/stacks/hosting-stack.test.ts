@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
+import { pipelineEnvironment } from "../../stacks/hosting-stack";
 import { isSecretValue, unsecret, type RecordedResource } from "../harness/recorder";
 import {
   readStackConfigFile,
@@ -324,6 +325,20 @@ describe("hosting stack composition", () => {
     for (const database of databases) {
       assert.ok(job.options.dependsOn.includes(database.urn), database.name);
     }
+  });
+
+  it("derives the pipelines' backend environment from cicd.backendUrl", () => {
+    assert.deepEqual(
+      pipelineEnvironment("azblob://pulumi-state?storage_account=sthirestateab12c"),
+      {
+        PULUMI_BACKEND_URL: "azblob://pulumi-state?storage_account=sthirestateab12c",
+        AZURE_STORAGE_ACCOUNT: "sthirestateab12c",
+      },
+    );
+    assert.deepEqual(pipelineEnvironment("file:///srv/pulumi"), {
+      PULUMI_BACKEND_URL: "file:///srv/pulumi",
+    });
+    assert.deepEqual(pipelineEnvironment(undefined), {});
   });
 
   it("leaves Jenkins out when cicd.enabled is false", async () => {
