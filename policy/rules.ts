@@ -158,6 +158,8 @@ function stackRule(spec: StackRuleSpec): HiringStackPolicy {
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
 const AGENT_POOL = "azure-native:containerservice:AgentPool";
+const DATA_COLLECTION_RULE = "azure-native:monitor:DataCollectionRule";
+const DATA_COLLECTION_RULE_ASSOCIATION = "azure-native:monitor:DataCollectionRuleAssociation";
 const POSTGRES_SERVER = "azure-native:dbforpostgresql:Server";
 const POSTGRES_CONFIGURATION = "azure-native:dbforpostgresql:Configuration";
 const KEY_VAULT = "azure-native:keyvault:Vault";
@@ -361,6 +363,40 @@ const aksRules: HiringPolicy[] = [
       }
     },
   }),
+  stackRule({
+    name: "aks-container-insights-collection",
+    description:
+      "AKS clusters whose monitoring agents authenticate with Entra ID have a data collection rule with the Container Insights extension associated with them; without one the agents send nothing.",
+    remediation:
+      'add a monitor.DataCollectionRule with the "ContainerInsights" extension sending to the workspace, and a DataCollectionRuleAssociation "ContainerInsightsExtension" on the cluster.',
+    appliesTo: [MANAGED_CLUSTER, DATA_COLLECTION_RULE, DATA_COLLECTION_RULE_ASSOCIATION],
+    check: (resources, report) => {
+      const rules = resources.filter((resource) => resource.type === DATA_COLLECTION_RULE);
+      const associations = resources.filter(
+        (resource) => resource.type === DATA_COLLECTION_RULE_ASSOCIATION,
+      );
+      for (const cluster of resources.filter((resource) => resource.type === MANAGED_CLUSTER)) {
+        if (!addonEnabled(cluster.props, "omsagent")) {
+          continue;
+        }
+        const collected = associations.some(
+          (association) =>
+            association.dependencies.some((dependency) => dependency.urn === cluster.urn) &&
+            rules.some(
+              (rule) =>
+                association.dependencies.some((dependency) => dependency.urn === rule.urn) &&
+                collectsContainerInsights(rule),
+            ),
+        );
+        if (!collected) {
+          report(
+            `Cluster ${cluster.name} enables monitoring but no Container Insights data collection rule is associated with it.`,
+            cluster.urn,
+          );
+        }
+      }
+    },
+  }),
   resourceRule({
     name: "aks-azure-policy-addon",
     description:
@@ -391,6 +427,15 @@ function serverNameOf(resource: PolicyResource): string | undefined {
  * Whether `configuration` sets a parameter of `server`: it depends on the server (the engine
  * records the dependency its `serverName` input carries), or, failing that, names it.
  */
+/** True when a data collection rule runs the Container Insights extension. */
+function collectsContainerInsights(rule: PolicyResource): boolean {
+  const extensions = known(() => at(rule.props, "dataSources", "extensions"));
+  return (
+    Array.isArray(extensions) &&
+    extensions.some((extension) => at(extension, "extensionName") === "ContainerInsights")
+  );
+}
+
 function configures(configuration: PolicyResource, server: PolicyResource): boolean {
   if (configuration.dependencies.some((dependency) => dependency.urn === server.urn)) {
     return true;

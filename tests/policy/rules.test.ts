@@ -482,6 +482,25 @@ const stackCases: readonly {
   readonly expected: [string, RegExp];
 }[] = [
   {
+    rule: "aks-container-insights-collection",
+    passing: [
+      { type: CLUSTER, name: "cluster-cluster", props: cluster() },
+      {
+        type: "azure-native:monitor:DataCollectionRule",
+        name: "cluster-container-insights",
+        props: { dataSources: { extensions: [{ extensionName: "ContainerInsights" }] } },
+      },
+      {
+        type: "azure-native:monitor:DataCollectionRuleAssociation",
+        name: "cluster-container-insights-association",
+        props: { associationName: "ContainerInsightsExtension" },
+        dependsOn: ["cluster-cluster", "cluster-container-insights"],
+      },
+    ],
+    violating: [{ type: CLUSTER, name: "cluster-cluster", props: cluster() }],
+    expected: ["cluster-cluster", /no Container Insights data collection rule is associated/],
+  },
+  {
     rule: "postgres-tls-enforced",
     passing: [
       { type: SERVER, name: "database-server", props: server() },

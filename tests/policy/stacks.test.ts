@@ -191,6 +191,21 @@ describe("policies on the committed stacks", () => {
       ]);
     });
 
+    it("the Container Insights data collection rule association removed", async () => {
+      const changed: StackPlan = {
+        ...prod,
+        resources: prod.resources.filter(
+          (item) => item.type !== "azure-native:monitor:DataCollectionRuleAssociation",
+        ),
+      };
+      assert.deepEqual(await mandatoryFindings(changed), [
+        [
+          "aks-container-insights-collection",
+          resource(prod, "azure-native:containerservice:ManagedCluster").urn,
+        ],
+      ]);
+    });
+
     it("the require_secure_transport parameter removed", async () => {
       const changed: StackPlan = {
         ...prod,
