@@ -8,14 +8,15 @@ import {
   type DiagnosticsArgs,
 } from "../../infra/diagnostics";
 import {
-  type ComponentRun,
+  assertRejectsBeforeRegistering,
   ofType,
   recordComponent,
   single,
   testScope,
+  type ComponentRun,
 } from "../harness/component";
 import type { RecordedResource } from "../harness/recorder";
-import { installMocks, valueOf, waitForRegistrations } from "../harness/runtime";
+import { valueOf } from "../harness/runtime";
 
 const SETTING = "azure-native:monitor:DiagnosticSetting";
 const ALERT = "azure-native:monitor:MetricAlert";
@@ -286,12 +287,8 @@ describe("Diagnostics with an action group", () => {
 });
 
 describe("Diagnostics validation", () => {
-  async function rejects(overrides: Partial<DiagnosticsArgs>, message: RegExp): Promise<void> {
-    const recorder = await installMocks("test");
-    assert.throws(() => new Diagnostics("diagnostics", args(overrides)), message);
-    await waitForRegistrations();
-    assert.deepEqual(recorder.resources, [], "nothing may be registered");
-  }
+  const rejects = (overrides: Partial<DiagnosticsArgs>, message: RegExp): Promise<void> =>
+    assertRejectsBeforeRegistering(() => new Diagnostics("diagnostics", args(overrides)), message);
 
   it("rejects a workspace id that is not a Log Analytics workspace", async () => {
     await rejects(

@@ -6,10 +6,16 @@ import {
   type NodePoolSettings,
 } from "../../infra/kubernetes-cluster";
 import { BuiltInRole } from "../../infra/roles";
-import { ofType, recordComponent, single, testScope } from "../harness/component";
+import {
+  assertRejectsBeforeRegistering,
+  ofType,
+  recordComponent,
+  single,
+  testScope,
+} from "../harness/component";
 import { MOCK_AZURE, stableGuid } from "../harness/mocks";
 import { isSecretValue, type RecordedResource, unsecret } from "../harness/recorder";
-import { installMocks, isSecretOutput, valueOf, waitForRegistrations } from "../harness/runtime";
+import { isSecretOutput, valueOf } from "../harness/runtime";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
 const AGENT_POOL = "azure-native:containerservice:AgentPool";
@@ -447,12 +453,8 @@ describe("KubernetesCluster", () => {
 });
 
 describe("KubernetesCluster validation", () => {
-  const rejects = async (args: KubernetesClusterArgs, message: RegExp): Promise<void> => {
-    const recorder = await installMocks("test");
-    assert.throws(() => new KubernetesCluster("aks", args), message);
-    await waitForRegistrations();
-    assert.equal(recorder.resources.length, 0, "nothing is registered");
-  };
+  const rejects = (args: KubernetesClusterArgs, message: RegExp): Promise<void> =>
+    assertRejectsBeforeRegistering(() => new KubernetesCluster("aks", args), message);
 
   it("rejects a system pool whose minCount exceeds maxCount", async () => {
     await rejects(

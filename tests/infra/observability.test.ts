@@ -7,14 +7,15 @@ import {
   type ObservabilityArgs,
 } from "../../infra/observability";
 import {
-  type ComponentRun,
+  assertRejectsBeforeRegistering,
   ofType,
   recordComponent,
   single,
   testScope,
+  type ComponentRun,
 } from "../harness/component";
 import type { RecordedResource } from "../harness/recorder";
-import { installMocks, valueOf, waitForRegistrations } from "../harness/runtime";
+import { valueOf } from "../harness/runtime";
 
 const WORKSPACE = "azure-native:operationalinsights:Workspace";
 const ACTION_GROUP = "azure-native:monitor:ActionGroup";
@@ -157,12 +158,11 @@ describe("action group short name", () => {
 });
 
 describe("Observability validation", () => {
-  async function rejects(overrides: Partial<ObservabilityArgs>, message: RegExp): Promise<void> {
-    const recorder = await installMocks("test");
-    assert.throws(() => new Observability("observability", args(overrides)), message);
-    await waitForRegistrations();
-    assert.deepEqual(recorder.resources, [], "nothing may be registered");
-  }
+  const rejects = (overrides: Partial<ObservabilityArgs>, message: RegExp): Promise<void> =>
+    assertRejectsBeforeRegistering(
+      () => new Observability("observability", args(overrides)),
+      message,
+    );
 
   it("rejects retention below 30 days", async () => {
     await rejects(
