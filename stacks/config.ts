@@ -12,6 +12,13 @@ import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "../infra
 import { ResourceNamer, NamingError, type AzureResourceKind } from "../infra/naming";
 import { RESERVED_ADMIN_LOGINS } from "../infra/database";
 import { addressPlanProblems } from "../infra/network";
+import {
+  approverProblems,
+  ingressProblems,
+  jenkinsProblemPath,
+  repositoryUrlProblems,
+  signInProblems,
+} from "../infra/cicd/args";
 import { STANDARD_TAG_NAMES } from "../infra/tags";
 
 /** The Pulumi project name; config keys are `hiring-infra:<key>`. */
@@ -233,11 +240,31 @@ const observabilitySchema = z
 const cicdSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
-    /** Git URL of this repository, scanned by the multibranch pipeline job. */
-    repositoryUrl: z
-      .url({ protocol: /^https$/, error: "expected an https:// Git repository URL" })
-      .default("https://github.com/hiring/hiring-infra.git"),
-    /** Jenkins users (or `group:<name>`) allowed to approve a production deployment. */
+    /**
+     * HTTPS URL of this repository on GitHub; the jobs discover its branches and pull requests.
+     * Checked by the Jenkins component's own rule (`repositoryUrlProblems`).
+     */
+    repositoryUrl: z.string().default("https://github.com/hiring/hiring-infra.git"),
+    /**
+     * Who signs in: `entra` (the Entra app registration's client and tenant id; Azure stacks)
+     * or `local` (only the admin; the local stack).
+     */
+    signIn: z
+      .discriminatedUnion("realm", [
+        z.strictObject({
+          realm: z.literal("entra"),
+          clientId: z.string(),
+          tenantId: z.string(),
+        }),
+        z.strictObject({ realm: z.literal("local") }),
+      ])
+      .default({ realm: "local" }),
+    /** Break-glass: the local admin signs in instead of the realm, and is the only approver. */
+    breakGlass: z.boolean().default(false),
+    /**
+     * Who may approve a production deployment, in the realm's terms: with `entra`,
+     * `group:<group object id>` (or a user's object id); with `local`, `admin`.
+     */
     approvers: z.array(z.string().min(1)).default([]),
     /**
      * Pulumi state backend the pipelines log in to, e.g. the bootstrap's
@@ -265,6 +292,8 @@ const cicdSchema = z
   .default({
     enabled: true,
     repositoryUrl: "https://github.com/hiring/hiring-infra.git",
+    signIn: { realm: "local" },
+    breakGlass: false,
     approvers: [],
     ingress: { enabled: false },
   });
@@ -377,14 +406,8 @@ function crossFieldRules(config: RawStack, ctx: z.RefinementCtx): void {
       problem(["tags", "extra", tagName], "expected a tag other than the standard ones");
     }
   }
-  if (config.cicd.enabled && config.cicd.approvers.length === 0) {
-    problem(
-      ["cicd", "approvers"],
-      "expected at least one Jenkins user or group:<name> who may deploy",
-    );
-  }
-  if (config.cicd.ingress.enabled && !config.cicd.ingress.host) {
-    problem(["cicd", "ingress", "host"], "expected a host name when the ingress is enabled");
+  if (config.cicd.enabled) {
+    cicdRules(config, problem);
   }
   if (config.environment === "production") {
     if (!config.protect) {
@@ -397,6 +420,25 @@ function crossFieldRules(config: RawStack, ctx: z.RefinementCtx): void {
 }
 
 type Problem = (path: (string | number)[], message: string) => void;
+
+/** The Jenkins component's own rules, reported under `cicd`; plus the platform's constraint. */
+function cicdRules(config: RawStack, problem: Problem): void {
+  const { cicd } = config;
+  for (const { key, reason } of [
+    ...repositoryUrlProblems(cicd.repositoryUrl),
+    ...signInProblems(cicd.signIn),
+    ...approverProblems(cicd.signIn.realm, cicd.approvers),
+    ...ingressProblems(cicd.ingress),
+  ]) {
+    problem(["cicd", ...jenkinsProblemPath(key)], reason);
+  }
+  if (cicd.signIn.realm === "entra" && config.platform !== "azure") {
+    problem(
+      ["cicd", "signIn", "realm"],
+      "expected local off Azure: Entra sign-in authenticates the controller with AKS workload identity",
+    );
+  }
+}
 
 function azureRules(config: RawAzure, problem: Problem): void {
   const { network, cluster, database, registry, keyVault, observability } = config;

@@ -323,6 +323,8 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
     {
       namespace: "jenkins",
       repositoryUrl: config.cicd.repositoryUrl,
+      signIn: config.cicd.signIn,
+      breakGlass: config.cicd.breakGlass,
       approvers: config.cicd.approvers,
       ingress: config.cicd.ingress,
       pipelineEnvironment: pipelineEnvironment(config.cicd.backendUrl),

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { AGENT_LABELS, DEPLOY_CLOUD, DEPLOY_FOLDER, jcascConfig } from "../../infra/cicd";
 import { verifyOutputs } from "../../tools/ci/verify-outputs";
+import { jenkinsSettings } from "../harness/jenkins";
 import { REPO_ROOT } from "../harness/run-stack";
 
 const JENKINSFILE = path.join(REPO_ROOT, "Jenkinsfile");
@@ -99,12 +101,15 @@ describe("Jenkinsfile", () => {
     assert.match(jenkinsfile, /npm run --silent plan -- \$\{stack\} --diff \$\{base\} --markdown/);
   });
 
-  it("previews pull requests only with the preview identity and gates on the summariser", () => {
+  it("previews only trusted pull requests (not from forks) with the preview identity, gated on the summariser", () => {
     const preview = jenkinsfile.slice(
       jenkinsfile.indexOf("stage('Preview')"),
       jenkinsfile.indexOf("stage('Deploy dev')"),
     );
-    assert.match(preview, /when \{ changeRequest\(\) \}/);
+    assert.match(
+      preview,
+      /when \{\s+beforeAgent true\s+allOf \{ changeRequest\(\); expression \{ env\.CHANGE_FORK == null \} \}\s+\}/,
+    );
     assert.match(preview, /inheritFrom 'pulumi-preview'/);
     assert.doesNotMatch(preview, /pulumi-deploy|pulumi up/);
     assert.match(preview, /previewAndSummarise\(stack, ''\)/);
@@ -131,9 +136,9 @@ describe("Jenkinsfile", () => {
       "Deploy prod",
     ]);
     for (const name of ["Deploy dev", "Preview prod", "Approve prod", "Deploy prod"]) {
-      assert.match(stageBody(name), /^\s+when \{ branch 'main' \}/, name);
+      assert.match(stageBody(name), /^\s+when \{ beforeAgent true; branch 'main' \}/, name);
     }
-    assert.equal((jenkinsfile.match(/when \{ branch 'main' \}/g) ?? []).length, 4);
+    assert.equal((jenkinsfile.match(/branch 'main'/g) ?? []).length, 4);
   });
 
   it("applies a saved plan, then gates on an empty preview and verifies the outputs, in one function", () => {
@@ -142,7 +147,7 @@ describe("Jenkinsfile", () => {
       jenkinsfile.indexOf("pipeline {"),
     );
     const steps = [
-      /pulumi up --stack \$\{stack\} --plan reports\/\$\{stack\}\.plan\.json --yes --skip-preview/,
+      /pulumi up --stack \$\{stack\} --plan reports\/\$\{stack\}\.plan\.json --policy-pack policy --policy-pack-config policy\/config\.\$\{stack\}\.json --yes --skip-preview/,
       /pulumi preview --stack \$\{stack\} --expect-no-changes/,
       /pulumi stack output --stack \$\{stack\} --json > reports\/outputs-\$\{stack\}\.json/,
       /npm run --silent verify-outputs -- reports\/outputs-\$\{stack\}\.json/,
@@ -202,6 +207,47 @@ describe("Jenkinsfile", () => {
     );
     // Never a fresh preview: the deploy applies what the approvers saw.
     assert.doesNotMatch(deploy, /previewAndSummarise|--save-plan/);
+  });
+
+  it("decides every when before the agent: a skipped stage never starts a pod", () => {
+    const whens = [...jenkinsfile.matchAll(/^\s+when \{([^}]*(?:\{[^}]*\}[^}]*)*)\}/gm)];
+    assert.equal(whens.length, 5);
+    for (const [text, body] of whens) {
+      assert.match(body ?? "", /^\s*beforeAgent true\b/, text);
+    }
+    assert.equal((jenkinsfile.match(/when \{/g) ?? []).length, whens.length);
+  });
+
+  it("runs tests and the offline plan on the identity-less agent, and nothing else there", () => {
+    const test = stageBody("Test and offline plan");
+    assert.doesNotMatch(test, /when /, "every branch and pull request");
+    assert.match(test, /inheritFrom 'pulumi-test'/);
+    assert.doesNotMatch(test, /pulumi (preview|up)|previewAndSummarise/);
+  });
+
+  it("asks for the deploy agent only in main-only stages, and the deploy cloud only lets the deploy folder use it", () => {
+    for (const [name, body] of Object.entries(stages())) {
+      if (body.includes("inheritFrom 'pulumi-deploy'")) {
+        assert.match(body, /when \{ beforeAgent true; branch 'main' \}/, name);
+      }
+    }
+    // The labels the Jenkinsfile asks for are the component's pod templates.
+    const labels = [...jenkinsfile.matchAll(/inheritFrom '([^']+)'/g)].map((match) => match[1]);
+    assert.deepEqual([...new Set(labels)].sort(), Object.values(AGENT_LABELS).sort());
+    const document = jcascConfig(jenkinsSettings({ workloadIdentity: true }));
+    assert.ok(document.includes(`kubernetes { permittedClouds(['${DEPLOY_CLOUD}']) }`));
+    assert.ok(document.includes(`multibranchPipelineJob('${DEPLOY_FOLDER}/hiring-infra')`));
+  });
+
+  it("keeps Pulumi's server-side apply default on pull request previews", () => {
+    // Setting it writes "false" into the provider's inputs, so every PR preview would show a
+    // provider update main never performs; a Forbidden dry run already falls back quietly.
+    assert.doesNotMatch(jenkinsfile, /PULUMI_K8S_ENABLE_SERVER_SIDE_APPLY/);
+  });
+
+  it("preserves stashes so 'Restart from stage: Deploy prod' finds the approved plan", () => {
+    assert.match(jenkinsfile, /options \{[^}]*preserveStashes\(buildCount: 5\)/);
+    assert.match(stageBody("Deploy prod"), /unstash 'prod-plan'/);
   });
 
   it("calls only npm scripts that exist", () => {

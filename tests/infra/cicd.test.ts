@@ -19,10 +19,18 @@ import {
   jenkinsChartValues,
 } from "../../infra/cicd";
 import { BuiltInRole, type BuiltInRoleName } from "../../infra/roles";
-import { inputObject, ofType, recordComponent, single, testScope } from "../harness/component";
+import {
+  assertRejectsBeforeRegistering,
+  inputObject,
+  ofType,
+  recordComponent,
+  single,
+  testScope,
+} from "../harness/component";
+import { jenkinsSettings } from "../harness/jenkins";
 import { MOCK_AZURE, stableGuid } from "../harness/mocks";
 import { isSecretValue, type RecordedResource, unsecret } from "../harness/recorder";
-import { installMocks, isSecretOutput, valueOf, waitForRegistrations } from "../harness/runtime";
+import { isSecretOutput, valueOf } from "../harness/runtime";
 
 const COMPONENT = "hiring:cicd:Jenkins";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -44,6 +52,12 @@ const STATE_ACCOUNT_ID = `${SUBSCRIPTION}/resourceGroups/rg-hire-state/providers
 const SECRETS_KEY_ID = `${SUBSCRIPTION}/resourceGroups/rg-hire-state/providers/Microsoft.KeyVault/vaults/kv-hire-state/keys/pulumi`;
 const OIDC_ISSUER = `https://westeurope.oic.prod-aks.azure.com/${MOCK_AZURE.tenantId}/5f0c8e2a-1b3d-4c5e-8f70-9a1b2c3d4e5f/`;
 const REPOSITORY_URL = "https://github.com/hiring/hiring-infra.git";
+/** Entra object ids of the app registration, its tenant, an approver group and user. */
+const ENTRA_CLIENT_ID = "3c8e5a2f-6d1b-4e9a-8f7c-0b2d4e6f8a1c";
+const APPROVER_GROUP = "9d1e7c45-2b6a-4f83-a0c9-5e7d8f9a0b1c";
+const APPROVER_USER = "0e2f4a6c-8b1d-4c3e-9f5a-7b9d1c3e5f70";
+const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+const ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
 const KUBECONFIG = [
   "apiVersion: v1",
   "kind: Config",
@@ -56,7 +70,8 @@ const KUBECONFIG = [
 const localArgs = (overrides: Partial<JenkinsArgs> = {}): JenkinsArgs => ({
   namespace: "jenkins",
   repositoryUrl: REPOSITORY_URL,
-  approvers: ["release-manager", "group:hiring-approvers"],
+  signIn: { realm: "local" },
+  approvers: ["admin"],
   ingress: { enabled: false },
   ...overrides,
 });
@@ -66,6 +81,8 @@ const azureArgs = (
   access: Partial<NonNullable<JenkinsArgs["azure"]>> = {},
 ): JenkinsArgs =>
   localArgs({
+    signIn: { realm: "entra", clientId: ENTRA_CLIENT_ID, tenantId: MOCK_AZURE.tenantId },
+    approvers: [`group:${APPROVER_GROUP}`, APPROVER_USER],
     azure: {
       scope: testScope(),
       subscriptionId: MOCK_AZURE.subscriptionId,
@@ -81,16 +98,7 @@ const azureArgs = (
     ...overrides,
   });
 
-const settingsOf = (overrides: Partial<JenkinsSettings> = {}): JenkinsSettings => ({
-  namespace: "jenkins",
-  repositoryUrl: REPOSITORY_URL,
-  approvers: ["release-manager", "group:hiring-approvers"],
-  ingress: { enabled: false },
-  persistentVolumeSize: "20Gi",
-  workloadIdentity: false,
-  pipelineEnvironment: {},
-  ...overrides,
-});
+const settingsOf = jenkinsSettings;
 
 interface Run {
   readonly component: Jenkins;
@@ -141,11 +149,16 @@ const matrixEntries = (jcasc: Json): MatrixEntry[] => {
   });
 };
 
-const podTemplates = (jcasc: Json): Json[] => {
-  const clouds = list(object(jcasc.jenkins, "jenkins").clouds, "clouds");
-  const kubernetes = object(object(clouds[0], "cloud").kubernetes, "kubernetes cloud");
-  return list(kubernetes.templates, "templates").map((template) => object(template, "template"));
-};
+const cloudsOf = (jcasc: Json): Json[] =>
+  list(object(jcasc.jenkins, "jenkins").clouds, "clouds").map((cloud) =>
+    object(object(cloud, "cloud").kubernetes, "kubernetes cloud"),
+  );
+
+/** Every pod template of every cloud, in order. */
+const podTemplates = (jcasc: Json): Json[] =>
+  cloudsOf(jcasc).flatMap((cloud) =>
+    list(cloud.templates, "templates").map((template) => object(template, "template")),
+  );
 
 const RESTRICTED_CONTAINER = {
   runAsNonRoot: true,
@@ -210,15 +223,17 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     assert.equal(release.inputs.atomic, true);
   });
 
-  it("pins every plugin to an exact version, including the ten the pipeline needs", () => {
+  it("pins every plugin to an exact version, including the twelve the pipeline needs", () => {
     assert.deepEqual(values.controller.installPlugins, JENKINS_PLUGINS);
     for (const plugin of JENKINS_PLUGINS) {
       assert.match(plugin, /^[a-z0-9-]+:[0-9][A-Za-z0-9._-]*$/, plugin);
     }
     assert.deepEqual(JENKINS_PLUGINS.map((plugin) => plugin.split(":")[0]).sort(), [
+      "azure-ad",
       "configuration-as-code",
       "credentials-binding",
       "git",
+      "github-branch-source",
       "job-dsl",
       "kubernetes",
       "lockable-resources",
@@ -240,7 +255,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
       "password value in the Release inputs",
     );
     assert.deepEqual(values.controller.admin, {
-      createSecret: false,
+      createSecret: true,
       existingSecret: "jenkins-admin",
       userKey: "jenkins-admin-user",
       passwordKey: "jenkins-admin-password",
@@ -249,7 +264,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
   });
 
   it("stores the admin credentials in a Secret whose data is secret", () => {
-    const secret = single(run.resources, SECRET);
+    const secret = single(run.resources, SECRET, "-admin-secret");
     const metadata = object(secret.inputs.metadata, "metadata");
     assert.equal(metadata.name, values.controller.admin.existingSecret);
     assert.equal(metadata.namespace, "jenkins");
@@ -261,7 +276,9 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
 
   it("installs the release only after the admin Secret exists", () => {
     const release = single(run.resources, RELEASE);
-    assert.ok(release.options.dependsOn.includes(single(run.resources, SECRET).urn));
+    assert.ok(
+      release.options.dependsOn.includes(single(run.resources, SECRET, "-admin-secret").urn),
+    );
   });
 
   it("exposes the admin password only as a secret output", async () => {
@@ -276,14 +293,18 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     assert.equal(await valueOf(run.component.deployIdentityClientId), undefined);
   });
 
-  it("enforces the restricted Pod Security Standard on the namespace", () => {
-    const namespace = single(run.resources, NAMESPACE);
-    const metadata = object(namespace.inputs.metadata, "metadata");
-    assert.equal(metadata.name, "jenkins");
-    const labels = object(metadata.labels, "labels");
-    assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
-    assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
-    assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
+  it("enforces the restricted Pod Security Standard on the controller's and both agent namespaces", () => {
+    const namespaces = ofType(run.resources, NAMESPACE);
+    assert.deepEqual(
+      namespaces.map((namespace) => object(namespace.inputs.metadata, "metadata").name),
+      ["jenkins", "jenkins-agents", "jenkins-deploy"],
+    );
+    for (const namespace of namespaces) {
+      const labels = object(object(namespace.inputs.metadata, "metadata").labels, "labels");
+      assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
+      assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
+      assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
+    }
   });
 
   it("runs every chart container non-root without capabilities, as the restricted standard requires", () => {
@@ -328,7 +349,8 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
   it("leaves chart NetworkPolicies, agent service account and default agent off in favour of its own", () => {
     assert.deepEqual(values.networkPolicy, { enabled: false });
     assert.deepEqual(values.serviceAccountAgent, { create: false });
-    assert.deepEqual(values.agent, { enabled: false });
+    // The chart's agent-scheduling Role goes to the agents' namespace, not the controller's.
+    assert.deepEqual(values.agent, { enabled: false, namespace: "jenkins-agents" });
     assert.deepEqual(values.rbac, { create: true, readSecrets: false });
     assert.equal(values.controller.JCasC.defaultConfig, false);
   });
@@ -355,8 +377,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     assert.deepEqual(entries, [
       { kind: "user", name: "${chart-admin-username}", permissions: ["Overall/Administer"] },
       { kind: "group", name: "authenticated", permissions: ["Overall/Read", "Job/Read"] },
-      { kind: "user", name: "release-manager", permissions: ["Job/Build", "Job/Read"] },
-      { kind: "group", name: "hiring-approvers", permissions: ["Job/Build", "Job/Read"] },
+      { kind: "user", name: "admin", permissions: ["Job/Build", "Job/Read"] },
     ]);
     for (const entry of entries.filter(
       (candidate) => candidate.name !== "${chart-admin-username}",
@@ -371,29 +392,44 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     assert.deepEqual(properties, [
       {
         envVars: {
-          env: [{ key: "PRODUCTION_APPROVERS", value: "release-manager,hiring-approvers" }],
+          env: [{ key: "PRODUCTION_APPROVERS", value: "admin" }],
         },
       },
     ]);
   });
 
-  it("defines a Kubernetes cloud with pulumi-preview and pulumi-deploy pod templates", () => {
-    const clouds = list(object(jcasc.jenkins, "jenkins").clouds, "clouds");
-    const cloud = object(object(clouds[0], "cloud").kubernetes, "kubernetes");
-    assert.equal(cloud.namespace, "jenkins");
-    assert.equal(cloud.jenkinsUrl, "http://jenkins.jenkins.svc.cluster.local:8080/");
-    assert.equal(cloud.jenkinsTunnel, "jenkins-agent.jenkins.svc.cluster.local:50000");
-    const templates = podTemplates(jcasc);
+  it("defines a build cloud (test and preview agents) and a usage-restricted deploy cloud", () => {
+    const [build, deploy] = cloudsOf(jcasc);
+    assert.ok(build !== undefined && deploy !== undefined);
+    assert.equal(cloudsOf(jcasc).length, 2);
+    assert.equal(build.name, "kubernetes");
+    assert.equal(build.namespace, "jenkins-agents");
+    assert.equal(build.usageRestricted, undefined);
+    assert.equal(build.credentialsId, undefined);
+    assert.equal(deploy.name, "deploy");
+    assert.equal(deploy.namespace, "jenkins-deploy");
+    assert.equal(deploy.usageRestricted, true);
+    assert.equal(deploy.credentialsId, "deploy-cloud-token");
+    for (const cloud of [build, deploy]) {
+      assert.equal(cloud.jenkinsUrl, "http://jenkins.jenkins.svc.cluster.local:8080/");
+      assert.equal(cloud.jenkinsTunnel, "jenkins-agent.jenkins.svc.cluster.local:50000");
+    }
     assert.deepEqual(
-      templates.map((template) => [template.name, template.label, template.serviceAccount]),
+      podTemplates(jcasc).map((template) => [
+        template.name,
+        template.label,
+        template.namespace,
+        template.serviceAccount,
+      ]),
       [
-        ["pulumi-preview", "pulumi-preview", "jenkins-agent-preview"],
-        ["pulumi-deploy", "pulumi-deploy", "jenkins-agent-deploy"],
+        ["pulumi-test", "pulumi-test", "jenkins-agents", "jenkins-agent-test"],
+        ["pulumi-preview", "pulumi-preview", "jenkins-agents", "jenkins-agent-preview"],
+        ["pulumi-deploy", "pulumi-deploy", "jenkins-deploy", "jenkins-agent-deploy"],
       ],
     );
   });
 
-  it("runs both agent pods restricted: pinned images, own service account, no capabilities", () => {
+  it("runs every agent pod restricted: pinned images, own service account, no capabilities", () => {
     for (const template of podTemplates(jcasc)) {
       const pod = object(parseYaml(String(template.yaml)), "pod yaml");
       const spec = object(pod.spec, "spec");
@@ -427,41 +463,112 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     }
   });
 
-  it("creates the multibranch job for the repository with credentials by id only", () => {
-    const jobs = list(jcasc.jobs, "jobs");
-    assert.equal(jobs.length, 1);
-    const script = String(object(jobs[0], "job").script);
-    assert.match(script, /^multibranchPipelineJob\('hiring-infra'\)/);
-    assert.ok(script.includes(`remote('${REPOSITORY_URL}')`));
-    assert.ok(script.includes("credentialsId('git-credentials')"));
-    assert.ok(script.includes("scriptPath('Jenkinsfile')"));
+  it("discovers pull requests and branches other than main through the GitHub branch source", () => {
+    const jobs = list(jcasc.jobs, "jobs").map((job) => String(object(job, "job").script));
+    assert.equal(jobs.length, 2);
+    const [changes = ""] = jobs;
+    assert.match(changes, /^multibranchPipelineJob\('hiring-infra'\)/);
+    for (const line of [
+      "github {",
+      "repoOwner('hiring')",
+      "repository('hiring-infra')",
+      `repositoryUrl('${REPOSITORY_URL}')`,
+      "configuredByUrl(true)",
+      "credentialsId('git-credentials')",
+      "gitHubBranchDiscovery { strategyId(1) }",
+      "gitHubPullRequestDiscovery { strategyId(1) }",
+      "gitHubForkDiscovery { strategyId(1); trust { gitHubTrustPermissions() } }",
+      "headWildcardFilter { includes('*'); excludes('main') }",
+      "scriptPath('Jenkinsfile')",
+    ]) {
+      assert.ok(changes.includes(line), line);
+    }
+    assert.doesNotMatch(
+      changes,
+      /remote\(|git \{/,
+      "no plain git source (it yields no pull requests)",
+    );
   });
 
-  it("keeps the JCasC text free of Helm template delimiters (the chart renders it with tpl)", () => {
-    const script = values.controller.JCasC.configScripts["hiring-infra"] ?? "";
-    assert.ok(!script.includes("{{"));
-    assert.ok(!script.includes("}}"));
+  it("builds main only in a job inside the one folder permitted the deploy cloud", () => {
+    const [, deploy = ""] = list(jcasc.jobs, "jobs").map((job) =>
+      String(object(job, "job").script),
+    );
+    assert.match(deploy, /^folder\('deploy'\) \{/);
+    assert.ok(deploy.includes("kubernetes { permittedClouds(['deploy']) }"));
+    assert.match(deploy, /multibranchPipelineJob\('deploy\/hiring-infra'\)/);
+    assert.ok(deploy.includes("headWildcardFilter { includes('main'); excludes('') }"));
+    assert.ok(!deploy.includes("PullRequestDiscovery") && !deploy.includes("ForkDiscovery"));
   });
 
-  it("creates one service account per agent kind, not annotated for workload identity", () => {
-    const accounts = ofType(run.resources, SERVICE_ACCOUNT);
+  it("creates one service account per agent kind in its namespace, not annotated for workload identity", () => {
+    const accounts = ofType(run.resources, SERVICE_ACCOUNT).filter(
+      (account) =>
+        account.name.endsWith("-service-account") && !account.name.includes("deploy-cloud"),
+    );
     assert.deepEqual(
-      accounts.map((account) => object(account.inputs.metadata, "metadata").name),
-      [AGENT_SERVICE_ACCOUNTS.preview, AGENT_SERVICE_ACCOUNTS.deploy],
+      accounts.map((account) => {
+        const metadata = object(account.inputs.metadata, "metadata");
+        return [metadata.name, metadata.namespace];
+      }),
+      [
+        [AGENT_SERVICE_ACCOUNTS.test, "jenkins-agents"],
+        [AGENT_SERVICE_ACCOUNTS.preview, "jenkins-agents"],
+        [AGENT_SERVICE_ACCOUNTS.deploy, "jenkins-deploy"],
+      ],
     );
     for (const account of accounts) {
       const metadata = object(account.inputs.metadata, "metadata");
-      assert.equal(metadata.namespace, "jenkins");
       assert.equal(metadata.annotations, undefined);
       assert.equal(object(metadata.labels, "labels")["azure.workload.identity/use"], undefined);
       assert.equal(account.inputs.automountServiceAccountToken, false);
     }
   });
 
-  it("denies ingress to the namespace by default", () => {
-    const deny = single(run.resources, NETWORK_POLICY, "-default-deny-ingress");
-    assert.deepEqual(unsecret(deny.inputs.spec), { podSelector: {}, policyTypes: ["Ingress"] });
-    assert.equal(object(deny.inputs.metadata, "metadata").namespace, "jenkins");
+  it("gives the deploy cloud its own account, allowed pods in the deploy namespace only", () => {
+    const account = single(run.resources, SERVICE_ACCOUNT, "-deploy-cloud-service-account");
+    assert.deepEqual(
+      [
+        object(account.inputs.metadata, "metadata").name,
+        object(account.inputs.metadata, "metadata").namespace,
+      ],
+      ["jenkins-deploy-cloud", "jenkins"],
+    );
+    const role = single(run.resources, ROLE);
+    assert.equal(object(role.inputs.metadata, "metadata").namespace, "jenkins-deploy");
+    const binding = single(run.resources, ROLE_BINDING);
+    assert.equal(object(binding.inputs.metadata, "metadata").namespace, "jenkins-deploy");
+    assert.deepEqual(binding.inputs.subjects, [
+      { kind: "ServiceAccount", name: "jenkins-deploy-cloud", namespace: "jenkins" },
+    ]);
+    // The controller's own scheduling Role comes from the chart, in the agents' namespace only.
+    assert.equal(values.agent.namespace, "jenkins-agents");
+    const token = single(run.resources, SECRET, "-deploy-cloud-token");
+    assert.equal(token.inputs.type, "kubernetes.io/service-account-token");
+    const metadata = object(token.inputs.metadata, "metadata");
+    assert.equal(metadata.name, "jenkins-deploy-cloud-token");
+    assert.equal(metadata.namespace, "jenkins");
+    assert.deepEqual(metadata.annotations, {
+      "kubernetes.io/service-account.name": "jenkins-deploy-cloud",
+    });
+    assert.deepEqual(values.controller.additionalExistingSecrets, [
+      { name: "jenkins-deploy-cloud-token", keyName: "token" },
+    ]);
+    const release = single(run.resources, RELEASE);
+    assert.ok(release.options.dependsOn.includes(token.urn));
+  });
+
+  it("denies ingress to every Jenkins namespace by default", () => {
+    const denies = ofType(run.resources, NETWORK_POLICY).filter((policy) =>
+      policy.name.endsWith("default-deny-ingress"),
+    );
+    assert.deepEqual(
+      denies.map((deny) => object(deny.inputs.metadata, "metadata").namespace),
+      ["jenkins", "jenkins-agents", "jenkins-deploy"],
+    );
+    for (const deny of denies) {
+      assert.deepEqual(unsecret(deny.inputs.spec), { podSelector: {}, policyTypes: ["Ingress"] });
+    }
   });
 
   it("lets only agents reach the controller, on HTTP and JNLP", () => {
@@ -476,7 +583,10 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
       policyTypes: ["Ingress"],
       ingress: [
         {
-          from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "jenkins-agent" } } }],
+          from: ["jenkins-agents", "jenkins-deploy"].map((namespace) => ({
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "jenkins-agent" } },
+          })),
           ports: [
             { protocol: "TCP", port: 8080 },
             { protocol: "TCP", port: 50000 },
@@ -486,42 +596,53 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     });
   });
 
-  it("limits agent egress to DNS in kube-system, the controller and HTTPS", () => {
-    const policy = single(run.resources, NETWORK_POLICY, "-agent-egress");
-    const spec = object(unsecret(policy.inputs.spec), "spec");
-    assert.deepEqual(spec.policyTypes, ["Egress"]);
-    assert.deepEqual(spec.egress, [
-      {
-        to: [
-          { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } },
-        ],
-        ports: [
-          { protocol: "UDP", port: 53 },
-          { protocol: "TCP", port: 53 },
-        ],
-      },
-      {
-        to: [
-          {
-            podSelector: {
-              matchLabels: {
-                "app.kubernetes.io/component": "jenkins-controller",
-                "app.kubernetes.io/instance": "jenkins",
+  it("limits agent egress in both agent namespaces to DNS in kube-system, the controller and HTTPS", () => {
+    const policies = ofType(run.resources, NETWORK_POLICY).filter((policy) =>
+      policy.name.endsWith("agent-egress"),
+    );
+    assert.deepEqual(
+      policies.map((policy) => object(policy.inputs.metadata, "metadata").namespace),
+      ["jenkins-agents", "jenkins-deploy"],
+    );
+    for (const policy of policies) {
+      const spec = object(unsecret(policy.inputs.spec), "spec");
+      assert.deepEqual(spec.policyTypes, ["Egress"]);
+      assert.deepEqual(spec.egress, [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            },
+          ],
+          ports: [
+            { protocol: "UDP", port: 53 },
+            { protocol: "TCP", port: 53 },
+          ],
+        },
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "jenkins" } },
+              podSelector: {
+                matchLabels: {
+                  "app.kubernetes.io/component": "jenkins-controller",
+                  "app.kubernetes.io/instance": "jenkins",
+                },
               },
             },
-          },
-        ],
-        ports: [
-          { protocol: "TCP", port: 8080 },
-          { protocol: "TCP", port: 50000 },
-        ],
-      },
-      { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
-    ]);
+          ],
+          ports: [
+            { protocol: "TCP", port: 8080 },
+            { protocol: "TCP", port: 50000 },
+          ],
+        },
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+      ]);
+    }
   });
 
   it("protects nothing when there is no Azure scope asking for it", () => {
-    assert.equal(single(run.resources, NAMESPACE).options.protect, false);
+    assert.equal(single(run.resources, NAMESPACE, "jenkins-namespace").options.protect, false);
     assert.equal(single(run.resources, RELEASE).options.protect, false);
   });
 });
@@ -592,7 +713,7 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     assert.deepEqual(secret.inputs.tags, testScope().tags);
   });
 
-  it("creates a user-assigned identity per agent kind, named and tagged by the scope", () => {
+  it("creates a user-assigned identity per identity-bearing agent kind, named and tagged by the scope", () => {
     const identities = ofType(run.resources, IDENTITY);
     assert.deepEqual(
       identities.map((identity) => identity.inputs.resourceName),
@@ -618,21 +739,25 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
         [
           "id-hire-test-jenkins-preview",
           OIDC_ISSUER,
-          "system:serviceaccount:jenkins:jenkins-agent-preview",
+          "system:serviceaccount:jenkins-agents:jenkins-agent-preview",
           ["api://AzureADTokenExchange"],
         ],
         [
           "id-hire-test-jenkins-deploy",
           OIDC_ISSUER,
-          "system:serviceaccount:jenkins:jenkins-agent-deploy",
+          "system:serviceaccount:jenkins-deploy:jenkins-agent-deploy",
           ["api://AzureADTokenExchange"],
         ],
       ],
     );
   });
 
-  it("annotates the agent service accounts with their identity's client id", async () => {
-    const accounts = ofType(run.resources, SERVICE_ACCOUNT);
+  it("annotates the preview and deploy service accounts with their identity's client id", async () => {
+    const accounts = ofType(run.resources, SERVICE_ACCOUNT).filter(
+      (account) =>
+        account.name.endsWith("preview-service-account") ||
+        account.name.endsWith("-deploy-service-account"),
+    );
     const expected = [
       ["jenkins-agent-preview", stableGuid("jenkins-preview-identity:client")],
       ["jenkins-agent-deploy", stableGuid("jenkins-deploy-identity:client")],
@@ -651,12 +776,22 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     assert.equal(await valueOf(run.component.deployIdentityClientId), expected[1]?.[1]);
   });
 
-  it("labels the agent pods for the workload identity webhook", () => {
-    for (const template of podTemplates(jcascOf(values))) {
+  it("labels the preview and deploy pods for the workload identity webhook, never the test pod", () => {
+    const labelled = podTemplates(jcascOf(values)).map((template) => {
       const pod = object(parseYaml(String(template.yaml)), "pod");
       const labels = object(object(pod.metadata, "metadata").labels, "labels");
-      assert.equal(labels["azure.workload.identity/use"], "true");
-    }
+      return [template.name, labels["azure.workload.identity/use"]];
+    });
+    assert.deepEqual(labelled, [
+      ["pulumi-test", undefined],
+      ["pulumi-preview", "true"],
+      ["pulumi-deploy", "true"],
+    ]);
+    const test = ofType(run.resources, SERVICE_ACCOUNT).find((a) =>
+      a.name.endsWith("-test-service-account"),
+    );
+    assert.ok(test !== undefined);
+    assert.equal(object(test.inputs.metadata, "metadata").annotations, undefined);
   });
 
   it("grants the preview identity read-only roles: Reader, cluster user and reader, key decrypt, state read", () => {
@@ -713,19 +848,13 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     const scripts = (
       release.inputs.values as { controller: { JCasC: { configScripts: Record<string, string> } } }
     ).controller.JCasC.configScripts;
-    const jcasc = Object.values(scripts).join("\n");
-    assert.match(
-      jcasc,
-      /"key":\s*"PULUMI_BACKEND_URL",\s*"value":\s*"azblob:\/\/pulumi-state\?storage_account=sthirestate"/,
-    );
-    assert.match(jcasc, /"key":\s*"ARM_SUBSCRIPTION_ID",\s*"value":\s*"[0-9a-f-]{36}"/);
-  });
-
-  it("rejects an environment variable name that is not an identifier", async () => {
-    await assert.rejects(
-      build(azureArgs({ pipelineEnvironment: { "not valid": "x" } })),
-      /pipelineEnvironment "not valid" must be an environment variable name/,
-    );
+    const document = object(parseYaml(Object.values(scripts).join("\n")), "JCasC");
+    const [properties] = list(object(document.jenkins, "jenkins").globalNodeProperties, "p");
+    const env = list(object(object(properties, "p").envVars, "envVars").env, "env");
+    assert.deepEqual(env.slice(1), [
+      { key: "ARM_SUBSCRIPTION_ID", value: MOCK_AZURE.subscriptionId },
+      { key: "PULUMI_BACKEND_URL", value: "azblob://pulumi-state?storage_account=sthirestate" },
+    ]);
   });
 
   it("lets the deploy identity assign only workload roles, to service principals and groups", () => {
@@ -782,7 +911,7 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
   });
 
   it("protects the namespace and the release when the scope asks for it", () => {
-    assert.equal(single(run.resources, NAMESPACE).options.protect, true);
+    assert.equal(single(run.resources, NAMESPACE, "jenkins-namespace").options.protect, true);
     assert.equal(single(run.resources, RELEASE).options.protect, true);
   });
 
@@ -796,7 +925,7 @@ describe("Jenkins in a preview", () => {
     const run = await build(azureArgs(), { preview: true });
     const values = releaseValues(run.resources);
     assert.equal(values.controller.installPlugins.length, JENKINS_PLUGINS.length);
-    assert.equal(podTemplates(jcascOf(values)).length, 2);
+    assert.equal(podTemplates(jcascOf(values)).length, 3);
   });
 });
 
@@ -878,23 +1007,40 @@ describe("jenkinsChartValues and jcascConfig (pure)", () => {
 
   it("produce valid YAML for the configuration-as-code plugin", () => {
     const document = object(parseYaml(jcascConfig(settingsOf())), "document");
-    assert.deepEqual(Object.keys(document).sort(), ["jenkins", "jobs", "security", "unclassified"]);
+    assert.deepEqual(Object.keys(document).sort(), [
+      "credentials",
+      "jenkins",
+      "jobs",
+      "security",
+      "unclassified",
+    ]);
     const security = object(document.security, "security");
     assert.deepEqual(object(security.globalJobDslSecurityConfiguration, "dsl"), {
       useScriptSecurity: true,
     });
   });
 
-  it("place the cloud, its tunnel and the pod templates in the given namespace", () => {
+  it("derive the clouds' namespaces, tunnel and URL from the given namespace", () => {
     const document = object(parseYaml(jcascConfig(settingsOf({ namespace: "ci" }))), "document");
-    const clouds = list(object(document.jenkins, "jenkins").clouds, "clouds");
-    const cloud = object(object(clouds[0], "cloud").kubernetes, "kubernetes");
-    assert.equal(cloud.namespace, "ci");
-    assert.equal(cloud.jenkinsUrl, "http://jenkins.ci.svc.cluster.local:8080/");
-    assert.equal(cloud.jenkinsTunnel, "jenkins-agent.ci.svc.cluster.local:50000");
-    for (const template of podTemplates(document)) {
-      assert.equal(template.namespace, "ci");
-    }
+    assert.deepEqual(
+      cloudsOf(document).map((cloud) => [cloud.namespace, cloud.jenkinsUrl, cloud.jenkinsTunnel]),
+      [
+        [
+          "ci-agents",
+          "http://jenkins.ci.svc.cluster.local:8080/",
+          "jenkins-agent.ci.svc.cluster.local:50000",
+        ],
+        [
+          "ci-deploy",
+          "http://jenkins.ci.svc.cluster.local:8080/",
+          "jenkins-agent.ci.svc.cluster.local:50000",
+        ],
+      ],
+    );
+    assert.deepEqual(
+      podTemplates(document).map((template) => template.namespace),
+      ["ci-agents", "ci-agents", "ci-deploy"],
+    );
   });
 
   it("honour a custom ingress class", () => {
@@ -913,102 +1059,223 @@ describe("jenkinsChartValues and jcascConfig (pure)", () => {
 });
 
 describe("Jenkins argument validation", () => {
-  /** Constructs with `args` and expects `message` with nothing registered. */
-  async function assertRejected(args: JenkinsArgs, message: RegExp): Promise<void> {
-    const recorder = await installMocks("test");
-    assert.throws(() => new Jenkins("jenkins", args), message);
-    await waitForRegistrations();
-    assert.deepEqual(
-      recorder.resources.map((resource) => resource.type),
-      [],
-      "nothing may be registered before validation fails",
-    );
-  }
+  /**
+   * Constructs with `args` and expects `message` with nothing registered. Validation comes
+   * before the provider check, so no provider is needed to reach it.
+   */
+  const assertRejected = (args: JenkinsArgs, message: RegExp): Promise<void> =>
+    assertRejectsBeforeRegistering(() => new Jenkins("jenkins", args), message);
 
-  it("rejects an ingress without a host", async () => {
+  it("rejects an ingress without a host or TLS, naming each setting", async () => {
     await assertRejected(
       localArgs({ ingress: { enabled: true, tlsSecretName: "jenkins-tls" } }),
-      /Jenkins "jenkins": ingress\.host must be a lowercase DNS name/,
+      /Jenkins "jenkins" has invalid arguments:\n {2}- ingress\.host: expected a lowercase DNS name/,
     );
-  });
-
-  it("rejects an ingress without TLS", async () => {
     await assertRejected(
       localArgs({ ingress: { enabled: true, host: "jenkins.example.com" } }),
-      /Jenkins "jenkins": ingress\.tlsSecretName must name the TLS Secret/,
+      /- ingress\.tlsSecretName: expected the TLS Secret's name/,
     );
   });
 
-  it("rejects a repository URL that is not https", async () => {
+  it("lists every problem in one error", async () => {
     await assertRejected(
-      localArgs({ repositoryUrl: "git@github.com:hiring/hiring-infra.git" }),
-      /repositoryUrl "git@github\.com:hiring\/hiring-infra\.git" is not a URL/,
+      localArgs({ namespace: "Jenkins_CI", approvers: [], persistentVolumeSize: "20GB" }),
+      /- approvers: .*\n {2}- namespace: .*\n {2}- persistentVolumeSize: /,
     );
-    await assertRejected(
-      localArgs({ repositoryUrl: "http://github.com/hiring/hiring-infra.git" }),
-      /repositoryUrl "http:\/\/github\.com\/hiring\/hiring-infra\.git" must use https:\/\//,
-    );
+  });
+
+  it("rejects a repository URL that is not an https GitHub repository", async () => {
+    for (const url of [
+      "git@github.com:hiring/hiring-infra.git",
+      "http://github.com/hiring/hiring-infra.git",
+      "https://gitlab.com/hiring/hiring-infra.git",
+      "https://github.com/",
+      "https://github.com/hiring/it's.git",
+    ]) {
+      await assertRejected(
+        localArgs({ repositoryUrl: url }),
+        /- repositoryUrl: expected an https:\/\/github\.com\/<owner>\/<repo>\.git URL/,
+      );
+    }
   });
 
   it("rejects a repository URL carrying credentials", async () => {
     await assertRejected(
       localArgs({ repositoryUrl: "https://bot:ghp_token@github.com/hiring/hiring-infra.git" }),
-      /repositoryUrl must not carry credentials/,
+      /- repositoryUrl: expected no credentials in the URL/,
     );
   });
 
-  it("rejects a repository URL with characters unsafe in the job script", async () => {
-    await assertRejected(
-      localArgs({ repositoryUrl: "https://github.com/hiring/it's.git" }),
-      /repositoryUrl ".*" must be a plain https:\/\/host\/path URL/,
-    );
-  });
-
-  it("rejects a repository URL without a repository name", async () => {
-    await assertRejected(
-      localArgs({ repositoryUrl: "https://github.com/" }),
-      /repositoryUrl "https:\/\/github\.com\/" must end in a repository name/,
-    );
-  });
-
-  it("rejects a namespace that is not a DNS label", async () => {
+  it("rejects a namespace that is not a DNS label or leaves no room for the agents' suffix", async () => {
     await assertRejected(
       localArgs({ namespace: "Jenkins_CI" }),
-      /Jenkins "jenkins": namespace "Jenkins_CI" must be a DNS label/,
+      /- namespace: expected a DNS label/,
+    );
+    await assertRejected(
+      localArgs({ namespace: "j".repeat(57) }),
+      /- namespace: expected a DNS label of at most 56/,
     );
   });
 
-  it("rejects an empty or malformed approvers list", async () => {
-    await assertRejected(localArgs({ approvers: [] }), /approvers must name at least one/);
+  it("rejects an environment variable name that is not an identifier", async () => {
     await assertRejected(
-      localArgs({ approvers: ["alice,bob"] }),
-      /approvers entry "alice,bob" must be a user id or group:<name>/,
+      localArgs({ pipelineEnvironment: { "not valid": "x" } }),
+      /- pipelineEnvironment\.not valid: expected an environment variable name/,
+    );
+  });
+
+  it("refuses approvers the local realm can never satisfy: groups, and users other than the admin", async () => {
+    await assertRejected(
+      localArgs({ approvers: [] }),
+      /- approvers: expected at least one approver/,
     );
     await assertRejected(
-      localArgs({ approvers: ["alice", "alice"] }),
-      /approvers lists "alice" twice/,
+      localArgs({ approvers: ["group:platform-leads"] }),
+      /- approvers\[0\]: expected no group: the local realm has no groups/,
     );
     await assertRejected(
-      localArgs({ approvers: ["group:authenticated"] }),
-      /approvers entry "group:authenticated" would let every authenticated user approve/,
+      localArgs({ approvers: ["admin", "release-manager"] }),
+      /- approvers\[1\]: expected "admin": the local realm holds no other user/,
+    );
+    await assertRejected(
+      localArgs({ approvers: ["admin", "admin"] }),
+      /- approvers\[1\]: expected each approver once/,
+    );
+  });
+
+  it("refuses Entra approvers by name: Entra sign-in knows users and groups by object id only", async () => {
+    for (const approver of [
+      "group:platform-leads",
+      "alice",
+      "group:authenticated",
+      `group:${APPROVER_GROUP.toUpperCase()}`,
+    ]) {
+      await assertRejected(
+        azureArgs({ approvers: [approver] }),
+        /- approvers\[0\]: expected group:<Entra group object id> or a user's Entra object id/,
+      );
+    }
+  });
+
+  it("refuses Entra sign-in without Azure, and malformed app registration ids", async () => {
+    await assertRejected(
+      localArgs({
+        signIn: { realm: "entra", clientId: ENTRA_CLIENT_ID, tenantId: MOCK_AZURE.tenantId },
+        approvers: [`group:${APPROVER_GROUP}`],
+      }),
+      /- signIn\.realm: expected local off Azure/,
+    );
+    await assertRejected(
+      azureArgs({ signIn: { realm: "entra", clientId: "jenkins", tenantId: MOCK_AZURE.tenantId } }),
+      /- signIn\.clientId: expected a lowercase GUID/,
     );
   });
 
   it("rejects a subscription as the scope of a state or key grant", async () => {
     await assertRejected(
       azureArgs({}, { stateStorageAccountId: SUBSCRIPTION }),
-      /azure\.stateStorageAccountId ".*" must be a resource id/,
+      /- azure\.stateStorageAccountId: expected a resource id/,
     );
   });
 
   it("rejects a bad persistent volume size", async () => {
     await assertRejected(
       localArgs({ persistentVolumeSize: "20GB" }),
-      /persistentVolumeSize "20GB" must be a quantity in Gi or Mi/,
+      /- persistentVolumeSize: expected a quantity in Gi or Mi/,
     );
   });
 
   it("refuses to run without a Kubernetes provider instead of using an ambient kubeconfig", async () => {
-    await assertRejected(localArgs(), /opts\.providers must include the Kubernetes provider/);
+    await assertRejectsBeforeRegistering(
+      () => new Jenkins("jenkins", localArgs()),
+      /opts\.providers must include the Kubernetes provider/,
+    );
+  });
+});
+
+describe("Jenkins sign-in: Entra ID, and the local admin as break-glass", () => {
+  const entraSettings = (overrides: Partial<JenkinsSettings> = {}): JenkinsSettings =>
+    settingsOf({
+      signIn: { realm: "entra", clientId: ENTRA_CLIENT_ID, tenantId: MOCK_AZURE.tenantId },
+      approvers: [`group:${APPROVER_GROUP}`, APPROVER_USER],
+      workloadIdentity: true,
+      ...overrides,
+    });
+  const documentOf = (settings: JenkinsSettings): Json =>
+    object(parseYaml(jcascConfig(settings)), "JCasC document");
+
+  it("signs in through the azure-ad realm with workload identity: no client secret anywhere", () => {
+    const document = documentOf(entraSettings());
+    const realm = object(object(document.jenkins, "jenkins").securityRealm, "realm");
+    assert.deepEqual(realm, {
+      azure: {
+        tenant: MOCK_AZURE.tenantId,
+        clientId: ENTRA_CLIENT_ID,
+        credentialType: "WorkloadIdentity",
+        cacheDuration: 3600,
+        fromRequest: true,
+      },
+    });
+    const behindIngress = documentOf(
+      entraSettings({
+        ingress: { enabled: true, host: "jenkins.example.com", tlsSecretName: "jenkins-tls" },
+      }),
+    );
+    const azureRealm = object(
+      object(object(behindIngress.jenkins, "jenkins").securityRealm, "realm").azure,
+      "azure",
+    );
+    assert.equal(azureRealm.fromRequest, false, "the redirect uses the configured https URL");
+    assert.doesNotMatch(jcascConfig(entraSettings()), /clientSecret|clientCertificate/i);
+  });
+
+  it("lets approvers build by Entra object id and gives nobody Overall/Administer", () => {
+    const entries = matrixEntries(documentOf(entraSettings()));
+    assert.deepEqual(entries, [
+      { kind: "group", name: "authenticated", permissions: ["Overall/Read", "Job/Read"] },
+      { kind: "group", name: APPROVER_GROUP, permissions: ["Job/Build", "Job/Read"] },
+      { kind: "user", name: APPROVER_USER, permissions: ["Job/Build", "Job/Read"] },
+    ]);
+    const env = list(
+      object(
+        object(
+          list(object(documentOf(entraSettings()).jenkins, "jenkins").globalNodeProperties, "p")[0],
+          "p",
+        ).envVars,
+        "envVars",
+      ).env,
+      "env",
+    );
+    assert.deepEqual(env[0], {
+      key: "PRODUCTION_APPROVERS",
+      value: `${APPROVER_GROUP},${APPROVER_USER}`,
+    });
+  });
+
+  it("in break-glass, signs in the local admin from the Secret, who alone administers and approves", () => {
+    const document = documentOf(entraSettings({ breakGlass: true }));
+    const realm = object(object(document.jenkins, "jenkins").securityRealm, "realm");
+    assert.deepEqual(Object.keys(realm), ["local"]);
+    assert.deepEqual(matrixEntries(document), [
+      { kind: "user", name: "${chart-admin-username}", permissions: ["Overall/Administer"] },
+      { kind: "group", name: "authenticated", permissions: ["Overall/Read", "Job/Read"] },
+      { kind: "user", name: "admin", permissions: ["Job/Build", "Job/Read"] },
+    ]);
+    const [properties] = list(object(document.jenkins, "jenkins").globalNodeProperties, "p");
+    const env = list(object(object(properties, "p").envVars, "envVars").env, "env");
+    assert.deepEqual(env[0], { key: "PRODUCTION_APPROVERS", value: "admin" });
+  });
+
+  it("writes pipeline values literally: JCasC ${...} and Helm {{ are escaped", () => {
+    const text = jcascConfig(
+      settingsOf({
+        pipelineEnvironment: {
+          PULUMI_BACKEND_URL: "azblob://state?x=${chart-admin-password}",
+          NOTE: "{{ .Release.Name }}",
+        },
+      }),
+    );
+    assert.ok(text.includes("azblob://state?x=^${chart-admin-password}"));
+    assert.ok(text.includes('{{ "{{" }} .Release.Name }}'));
   });
 });

@@ -1,0 +1,348 @@
+import * as azure from "@pulumi/azure-native";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { generatedPassword } from "../generated-password";
+import { requireKubernetesProvider } from "../kubernetes-provider";
+import { type JenkinsArgs, jenkinsArgsProblems } from "./args";
+import { jenkinsChartValues } from "./chart-values";
+import { createAgentIdentities } from "./identities";
+import {
+  AGENT_KINDS,
+  AGENT_SERVICE_ACCOUNTS,
+  type AgentKind,
+  DEPLOY_CLOUD_TOKEN_SECRET,
+  type IdentityKind,
+  type JenkinsSettings,
+  buildNamespaceOf,
+  deployNamespaceOf,
+} from "./jcasc";
+import { createNetworkPolicies } from "./network-policies";
+import {
+  ADMIN_PASSWORD_VAULT_SECRET_NAME,
+  ADMIN_SECRET_KEYS,
+  ADMIN_SECRET_NAME,
+  ADMIN_USER,
+  AGENT_POD_LABELS,
+  JENKINS_CHART,
+  JENKINS_CHART_REPOSITORY,
+  JENKINS_CHART_VERSION,
+  JENKINS_RELEASE_NAME,
+  WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
+  WORKLOAD_IDENTITY_USE_LABEL,
+} from "./pins";
+
+const DEFAULT_PERSISTENT_VOLUME_SIZE = "20Gi";
+/** The deploy cloud's Kubernetes service account (in the controller's namespace). */
+const DEPLOY_CLOUD_SERVICE_ACCOUNT = "jenkins-deploy-cloud";
+
+/**
+ * Throws one error listing every problem with `args`, naming the component; called before
+ * anything is registered.
+ */
+export function validateJenkinsArgs(name: string, args: JenkinsArgs): void {
+  const problems = jenkinsArgsProblems(args);
+  if (problems.length > 0) {
+    throw new pulumi.RunError(
+      `Jenkins "${name}" has invalid arguments:\n${problems.map((p) => `  - ${p.key}: ${p.reason}`).join("\n")}`,
+    );
+  }
+}
+
+/**
+ * Jenkins on the cluster from the official Helm chart (pinned): the controller configured
+ * entirely as code (Entra ID sign-in with approvals by Entra group, or the local admin as
+ * break-glass; matrix authorisation; no executors), three agent kinds with restricted security
+ * contexts and their own service accounts — `pulumi-test` without any cloud identity and
+ * `pulumi-preview` (read-only identity) in `<namespace>-agents`, `pulumi-deploy` (deploy
+ * identity) in `<namespace>-deploy` behind a cloud only the `main` job may use — the jobs for
+ * the repository (branches and pull requests; `main`), NetworkPolicies and, on Azure, one
+ * workload identity per identity-bearing agent kind with the narrowest roles that let it
+ * preview or deploy.
+ *
+ * The chart is installed with `k8s.helm.v3.Release`, not `k8s.helm.v4.Chart`: a Release previews
+ * while the cluster does not exist yet (pulumi-kubernetes #1886), whereas Chart v4 fails to parse
+ * an unknown kubeconfig (#3027), which would break the first preview of every new stack.
+ *
+ * Kubernetes objects go through the provider the caller passes in `opts.providers`
+ * (`{ providers: { kubernetes: provider } }`) and every child inherits it; construction fails
+ * without one, so an ambient kubeconfig is never used.
+ */
+export class Jenkins extends pulumi.ComponentResource {
+  /** Namespace of the controller. */
+  public readonly namespace: pulumi.Output<string>;
+  /** Helm release name. */
+  public readonly releaseName: pulumi.Output<string>;
+  /** Password of the break-glass `admin` user (secret). */
+  public readonly adminPassword: pulumi.Output<string>;
+  /** Client id of the preview agents' identity; undefined off Azure. */
+  public readonly previewIdentityClientId: pulumi.Output<string | undefined>;
+  /** Client id of the deploy agents' identity; undefined off Azure. */
+  public readonly deployIdentityClientId: pulumi.Output<string | undefined>;
+  /** The pinned chart version. */
+  public readonly chartVersion: pulumi.Output<string>;
+
+  /**
+   * @param name logical name; children are named `<name>-<part>`.
+   * @param args Jenkins settings.
+   * @param opts component options; `providers` must carry the Kubernetes provider.
+   */
+  constructor(name: string, args: JenkinsArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateJenkinsArgs(name, args);
+    requireKubernetesProvider("Jenkins", name, opts);
+    super("hiring:cicd:Jenkins", name, {}, opts);
+    const { azure: azureAccess } = args;
+    const protect = azureAccess?.scope.protect ?? false;
+    const settings: JenkinsSettings = {
+      namespace: args.namespace,
+      repositoryUrl: args.repositoryUrl,
+      signIn: args.signIn,
+      breakGlass: args.breakGlass ?? false,
+      approvers: args.approvers,
+      ingress: args.ingress,
+      persistentVolumeSize: args.persistentVolumeSize ?? DEFAULT_PERSISTENT_VOLUME_SIZE,
+      workloadIdentity: azureAccess !== undefined,
+      pipelineEnvironment: args.pipelineEnvironment ?? {},
+    };
+
+    // Restricted, the strictest standard: every chart container gets a security context that
+    // meets it through the values below (seccomp, non-root, no capabilities, no escalation), and
+    // the agent pod templates set the same. A chart upgrade that adds a container without one
+    // fails loudly here instead of silently running it with more privileges.
+    const namespaceOf = (
+      part: string,
+      namespaceName: string,
+      options: pulumi.CustomResourceOptions,
+    ) =>
+      new k8s.core.v1.Namespace(
+        `${name}-${part}`,
+        {
+          metadata: {
+            name: namespaceName,
+            labels: {
+              "pod-security.kubernetes.io/enforce": "restricted",
+              "pod-security.kubernetes.io/enforce-version": "latest",
+              "pod-security.kubernetes.io/warn": "restricted",
+              "pod-security.kubernetes.io/audit": "restricted",
+              "app.kubernetes.io/part-of": "hiring",
+              "app.kubernetes.io/managed-by": "pulumi",
+            },
+          },
+        },
+        { parent: this, ...options },
+      );
+    const namespace = namespaceOf("namespace", args.namespace, { protect });
+    const buildNamespace = namespaceOf("agents-namespace", buildNamespaceOf(args.namespace), {});
+    const deployNamespace = namespaceOf("deploy-namespace", deployNamespaceOf(args.namespace), {});
+    const namespaceName = namespace.metadata.name;
+    const agentNamespaces: Readonly<Record<AgentKind, pulumi.Output<string>>> = {
+      test: buildNamespace.metadata.name,
+      preview: buildNamespace.metadata.name,
+      deploy: deployNamespace.metadata.name,
+    };
+
+    // No keepers: drawn once. JCasC re-applies it at every start, so the Secret is the truth.
+    const adminPassword = generatedPassword(`${name}-admin-password`, { parent: this });
+
+    const adminSecret = new k8s.core.v1.Secret(
+      `${name}-admin-secret`,
+      {
+        metadata: { name: ADMIN_SECRET_NAME, namespace: namespaceName },
+        type: "Opaque",
+        stringData: {
+          [ADMIN_SECRET_KEYS.user]: ADMIN_USER,
+          [ADMIN_SECRET_KEYS.password]: adminPassword,
+        },
+      },
+      { parent: this },
+    );
+
+    if (azureAccess !== undefined) {
+      // Through ARM, so it works while the vault's data plane is private. Break-glass reads it.
+      new azure.keyvault.Secret(
+        `${name}-admin-password-vault-secret`,
+        {
+          resourceGroupName: azureAccess.scope.resourceGroupName,
+          vaultName: azureAccess.keyVaultName,
+          secretName: ADMIN_PASSWORD_VAULT_SECRET_NAME,
+          properties: { value: adminPassword, contentType: "text/plain" },
+          tags: azureAccess.scope.tags,
+        },
+        { parent: this },
+      );
+    }
+
+    const identities: Partial<Record<IdentityKind, azure.managedidentity.UserAssignedIdentity>> =
+      azureAccess === undefined
+        ? {}
+        : createAgentIdentities(
+            name,
+            azureAccess,
+            { preview: agentNamespaces.preview, deploy: agentNamespaces.deploy },
+            this,
+          );
+
+    for (const kind of AGENT_KINDS) {
+      const identity = kind === "test" ? undefined : identities[kind];
+      new k8s.core.v1.ServiceAccount(
+        `${name}-${kind}-service-account`,
+        {
+          metadata: {
+            name: AGENT_SERVICE_ACCOUNTS[kind],
+            namespace: agentNamespaces[kind],
+            labels: {
+              ...AGENT_POD_LABELS,
+              ...(identity === undefined ? {} : { [WORKLOAD_IDENTITY_USE_LABEL]: "true" }),
+            },
+            ...(identity === undefined || azureAccess === undefined
+              ? {}
+              : {
+                  annotations: {
+                    [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: identity.clientId,
+                    "azure.workload.identity/tenant-id": azureAccess.tenantId,
+                  },
+                }),
+          },
+          automountServiceAccountToken: false,
+        },
+        { parent: this },
+      );
+    }
+
+    const deployCloudToken = this.createDeployCloudAccess(
+      name,
+      namespaceName,
+      deployNamespace.metadata.name,
+    );
+
+    createNetworkPolicies(
+      name,
+      { controller: namespaceName, build: agentNamespaces.test, deploy: agentNamespaces.deploy },
+      args.ingress,
+      this,
+    );
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: JENKINS_RELEASE_NAME,
+        namespace: namespaceName,
+        createNamespace: false,
+        chart: JENKINS_CHART,
+        version: JENKINS_CHART_VERSION,
+        repositoryOpts: { repo: JENKINS_CHART_REPOSITORY },
+        // The subscription is known only from the deploying client; everything else is config.
+        values: pulumi.output(azureAccess?.subscriptionId).apply((subscriptionId) =>
+          jenkinsChartValues(
+            subscriptionId === undefined
+              ? settings
+              : {
+                  ...settings,
+                  pipelineEnvironment: {
+                    ...settings.pipelineEnvironment,
+                    ARM_SUBSCRIPTION_ID: subscriptionId,
+                  },
+                },
+          ),
+        ),
+        // First start downloads the plugins; a failed upgrade rolls back instead of half-applying.
+        atomic: true,
+        cleanupOnFail: true,
+        timeout: 900,
+        maxHistory: 10,
+      },
+      // The chart's agent Role lands in the agents' namespace, and the controller mounts the
+      // admin Secret and the deploy cloud's token: all must exist before the install.
+      {
+        parent: this,
+        protect,
+        dependsOn: [adminSecret, deployCloudToken, buildNamespace, deployNamespace],
+      },
+    );
+
+    this.namespace = namespaceName;
+    this.releaseName = release.name;
+    this.adminPassword = adminPassword;
+    this.previewIdentityClientId = identities.preview?.clientId ?? pulumi.output(undefined);
+    this.deployIdentityClientId = identities.deploy?.clientId ?? pulumi.output(undefined);
+    this.chartVersion = pulumi.output(JENKINS_CHART_VERSION);
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      releaseName: this.releaseName,
+      adminPassword: this.adminPassword,
+      previewIdentityClientId: this.previewIdentityClientId,
+      deployIdentityClientId: this.deployIdentityClientId,
+      chartVersion: this.chartVersion,
+    });
+  }
+
+  /**
+   * The deploy cloud's own Kubernetes identity: a service account in the controller's namespace
+   * (where no build can run a pod) allowed to manage pods in the deploy namespace only, and its
+   * long-lived token Secret, which the chart projects for JCasC. The controller's own account
+   * cannot create pods there, so a branch build asking the build cloud for the deploy namespace
+   * is refused by the API server.
+   */
+  private createDeployCloudAccess(
+    name: string,
+    controllerNamespace: pulumi.Output<string>,
+    deployNamespace: pulumi.Output<string>,
+  ): k8s.core.v1.Secret {
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-deploy-cloud-service-account`,
+      {
+        metadata: { name: DEPLOY_CLOUD_SERVICE_ACCOUNT, namespace: controllerNamespace },
+        automountServiceAccountToken: false,
+      },
+      { parent: this },
+    );
+    // Same rules the chart gives the controller in the agents' namespace (templates/rbac.yaml).
+    const role = new k8s.rbac.v1.Role(
+      `${name}-deploy-cloud-role`,
+      {
+        metadata: { name: "jenkins-schedule-deploy-agents", namespace: deployNamespace },
+        rules: [
+          {
+            apiGroups: [""],
+            resources: ["pods", "pods/exec", "pods/log", "persistentvolumeclaims", "events"],
+            verbs: ["get", "list", "watch"],
+          },
+          {
+            apiGroups: [""],
+            resources: ["pods", "pods/exec", "persistentvolumeclaims"],
+            verbs: ["create", "delete", "deletecollection", "patch", "update"],
+          },
+        ],
+      },
+      { parent: this },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-deploy-cloud-role-binding`,
+      {
+        metadata: { name: "jenkins-schedule-deploy-agents", namespace: deployNamespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [
+          {
+            kind: "ServiceAccount",
+            name: serviceAccount.metadata.name,
+            namespace: controllerNamespace,
+          },
+        ],
+      },
+      { parent: this },
+    );
+    // The API server fills in the token (kubernetes.io/service-account-token Secret type).
+    return new k8s.core.v1.Secret(
+      `${name}-deploy-cloud-token`,
+      {
+        metadata: {
+          name: DEPLOY_CLOUD_TOKEN_SECRET.name,
+          namespace: controllerNamespace,
+          annotations: { "kubernetes.io/service-account.name": serviceAccount.metadata.name },
+        },
+        type: "kubernetes.io/service-account-token",
+      },
+      { parent: this },
+    );
+  }
+}
