@@ -8,6 +8,12 @@ import { REPO_ROOT } from "../harness/run-stack";
 const README = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
 const OPERATIONS = readFileSync(path.join(REPO_ROOT, "docs/operations.md"), "utf8");
 
+/** Flags `preview` and `up` both define (pulumi/pulumi@v3.259.0 operations/preview.go, up.go). */
+const UPDATE_FLAGS = [
+  ...["--stack", "-s", "--policy-pack", "--policy-pack-config", "--diff", "--json", "-j"],
+  ...["--refresh", "-r", "--expect-no-changes"],
+];
+
 /**
  * The flags of each Pulumi CLI command the docs use, as pulumi/pulumi@v3.259.0 defines them
  * (`pkg/cmd/pulumi/<file>`; `pulumi stack` subcommands also take the persistent `--stack/-s`
@@ -39,38 +45,9 @@ const PULUMI_COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   // stack/stack_list.go
   "stack ls": ["--all", "-a", "--organization", "-o", "--project", "-p", "--tag", "-t"],
   // operations/preview.go
-  preview: [
-    "--stack",
-    "-s",
-    "--policy-pack",
-    "--policy-pack-config",
-    "--diff",
-    "--json",
-    "-j",
-    "--save-plan",
-    "--refresh",
-    "-r",
-    "--expect-no-changes",
-    "--event-log",
-  ],
+  preview: [...UPDATE_FLAGS, "--save-plan", "--event-log"],
   // operations/up.go
-  up: [
-    "--stack",
-    "-s",
-    "--policy-pack",
-    "--policy-pack-config",
-    "--diff",
-    "--json",
-    "-j",
-    "--plan",
-    "--refresh",
-    "-r",
-    "--yes",
-    "-y",
-    "--skip-preview",
-    "-f",
-    "--expect-no-changes",
-  ],
+  up: [...UPDATE_FLAGS, "--plan", "--yes", "-y", "--skip-preview", "-f"],
   // operations/refresh.go
   refresh: ["--stack", "-s", "--yes", "-y", "--clear-pending-creates", "--run-program"],
   // cancel/cancel.go
