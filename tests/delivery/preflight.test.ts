@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -186,6 +186,15 @@ describe("deploy preflight (npm run ci:preflight)", () => {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /kubelogin on PATH is not the image's pinned v0\.2\.18/);
     assert.doesNotMatch(result.stderr, /kubelogin is not on PATH/);
+  });
+
+  it("the Jenkinsfile runs it before every preview, so each stack stage fails fast", () => {
+    const jenkinsfile = readFileSync(path.join(REPO_ROOT, "Jenkinsfile"), "utf8");
+    const start = jenkinsfile.indexOf("def previewAndSummarise(");
+    const body = jenkinsfile.slice(start, jenkinsfile.indexOf("\n}\n", start));
+    const preflight = body.indexOf('sh "npm run --silent ci:preflight -- ${stack}"');
+    assert.ok(start >= 0 && preflight > 0, body);
+    assert.ok(preflight < body.indexOf("pulumi preview"), "the preflight runs before the preview");
   });
 
   it("usage errors exit 2", () => {
