@@ -19,6 +19,12 @@ export interface DatabaseConnection {
   /** libpq `sslmode` clients use: `require` for Azure, `disable` for an in-cluster server. */
   readonly sslMode: "require" | "disable";
   /**
+   * Databases the server's platform creates itself (Azure), by database name
+   * ({@link databaseNameOf}); an app's provisioning job waits for its own one only. Absent when
+   * the job creates the database (in-cluster server). Default: none.
+   */
+  readonly databases?: Readonly<Record<string, pulumi.Resource>>;
+  /**
    * Where the server is, for NetworkPolicy egress: an address block (Azure delegated subnet) or
    * pods in a namespace (in-cluster server).
    */
@@ -74,6 +80,12 @@ export interface AppPlatformArgs {
  * Alpine variant runs as uid 70 and is small.
  */
 export const DEFAULT_PROVISIONER_IMAGE = POSTGRES_IMAGES["17"];
+
+/** The database the platform created for `databaseName`, if it creates them, as a dependency. */
+function ownDatabase(database: DatabaseConnection, databaseName: string): pulumi.Resource[] {
+  const created = database.databases?.[databaseName];
+  return created === undefined ? [] : [created];
+}
 
 /** Namespace holding the database admin Secret and the provisioning jobs. */
 export const DB_PROVISIONING_NAMESPACE = "db-provisioning";
@@ -747,7 +759,9 @@ export class AppPlatform extends pulumi.ComponentResource {
       {
         parent: this,
         // Without the allows, default-deny would block the first attempt.
-        dependsOn: provisioning.policies,
+        // The app's own database only (when the platform creates it): waiting for every app's
+        // would make each job depend on all databases and the graph grow with apps squared.
+        dependsOn: [...provisioning.policies, ...ownDatabase(database, databaseName)],
         // Any spec change must re-run the SQL; a Job's pod template cannot be updated in place.
         replaceOnChanges: ["spec"],
         // The replacement has the same name, so the old job must go first.

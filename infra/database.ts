@@ -235,6 +235,11 @@ export class Database extends pulumi.ComponentResource {
   public readonly adminPasswordSecretName: pulumi.Output<string>;
   /** Names of the app databases, in the order given. */
   public readonly databaseNames: pulumi.Output<string[]>;
+  /**
+   * Each app database by name, for `dependsOn`: a client that needs one database waits for that
+   * one only, not for every app's (which would tie each app to all the others).
+   */
+  public readonly databases: Readonly<Record<string, pulumi.CustomResource>>;
 
   /**
    * @param name logical name; child resources derive theirs from it.
@@ -350,6 +355,7 @@ export class Database extends pulumi.ComponentResource {
       );
     }
 
+    const databasesByName: Record<string, pulumi.CustomResource> = {};
     const databases = args.databases.map((databaseName) => {
       const database = new azure.dbforpostgresql.Database(
         `${name}-db-${databaseName}`,
@@ -363,6 +369,7 @@ export class Database extends pulumi.ComponentResource {
         { parent: this, dependsOn: [previous], protect: scope.protect },
       );
       previous = database;
+      databasesByName[databaseName] = database;
       return database;
     });
 
@@ -388,6 +395,7 @@ export class Database extends pulumi.ComponentResource {
     this.administratorPassword = adminPassword;
     this.adminPasswordSecretName = passwordSecret.name;
     this.databaseNames = pulumi.all(databases.map((database) => database.name));
+    this.databases = databasesByName;
 
     this.registerOutputs({
       serverName: this.serverName,

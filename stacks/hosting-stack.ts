@@ -221,8 +221,9 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
       ...(config.cicd.secretsKeyId ? { secretsKeyId: config.cicd.secretsKeyId } : {}),
     },
     database: {
-      // Through the database names, the apps' provisioning jobs wait for Azure's databases.
-      host: pulumi.all([database.fqdn, database.databaseNames]).apply(([fqdn]) => fqdn),
+      host: database.fqdn,
+      // Each app's provisioning job waits for its own Azure database only.
+      databases: database.databases,
       port: 5432,
       adminUser: database.administratorLogin,
       adminPassword: database.administratorPassword,

@@ -318,13 +318,41 @@ describe("hosting stack composition", () => {
     assert.notEqual(inCluster.username, "postgres");
   });
 
-  it("provisions each app's role only after Azure created its database", () => {
-    const job = one(dev, "kubernetes:batch/v1:Job", "apps-applicant-api-provision-job");
+  it("provisions each app's role only after Azure created that app's own database", () => {
     const databases = dev.resources.filter(
       (r) => r.type === "azure-native:dbforpostgresql:Database",
     );
-    for (const database of databases) {
-      assert.ok(job.options.dependsOn.includes(database.urn), database.name);
+    assert.deepEqual(databases.map((database) => database.name).sort(), [
+      "database-db-applicant_api",
+      "database-db-interview_scheduler",
+    ]);
+    for (const app of ["applicant-api", "interview-scheduler"]) {
+      const own = `database-db-${app.replaceAll("-", "_")}`;
+      for (const name of [`apps-${app}-provision-job`, `apps-${app}-database-secret`]) {
+        const resource = dev.resources.find((r) => r.name === name);
+        assert.ok(resource, name);
+        const waitsFor = databases
+          .filter((database) => resource.options.dependsOn.includes(database.urn))
+          .map((database) => database.name);
+        // The secret waits for the job, which waits for the database.
+        assert.deepEqual(waitsFor, name.endsWith("-job") ? [own] : [], name);
+      }
+    }
+  });
+
+  it("keeps every app's inputs free of the other apps' names", () => {
+    const apps = ["careers-web", "applicant-api", "interview-scheduler"];
+    for (const resource of dev.resources.filter((r) => r.name.startsWith("apps-"))) {
+      const app = apps.find((name) => resource.name.startsWith(`apps-${name}-`));
+      if (app === undefined) {
+        continue;
+      }
+      const text = JSON.stringify(unsecret(resource.inputs));
+      for (const other of apps.filter((name) => name !== app)) {
+        for (const spelling of [other, other.replaceAll("-", "_")]) {
+          assert.ok(!text.includes(spelling), `${resource.name} mentions ${spelling}`);
+        }
+      }
     }
   });
 
