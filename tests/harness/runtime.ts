@@ -15,6 +15,9 @@ export interface ResolvedOutput {
  * constructing anything.
  */
 export async function installMocks(stack: string, preview = false): Promise<ResourceRecorder> {
+  // The SDK sends a component's outputs to whichever monitor is current when they resolve; one
+  // still in flight from an earlier test would reach the new mocks, which never saw it.
+  await waitForRegistrations();
   await pulumi.runtime.setMocks(new HostingMocks(), PROJECT, stack, preview);
   return new ResourceRecorder();
 }

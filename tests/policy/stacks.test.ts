@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { policies } from "../../policy/rules";
-import { planStack } from "../../tools/plan/cli";
 import { UNKNOWN_MARKER, type PlanResource, type StackPlan } from "../../tools/plan/plan";
 import {
   enforcementForStack,
@@ -13,6 +12,7 @@ import {
   type PolicyResult,
 } from "../../tools/plan/policy";
 import { readStackConfigFile } from "../harness/run-stack";
+import { sharedPlan } from "../harness/shared-runs";
 
 function result(evaluation: PolicyEvaluation, name: string): PolicyResult {
   const found = evaluation.results.find((item) => item.name === name);
@@ -60,8 +60,8 @@ describe("policies on the committed stacks", () => {
   const devEnforcement = enforcementForStack(readStackConfigFile("dev"));
 
   before(async () => {
-    prod = await planStack("prod");
-    dev = await planStack("dev");
+    prod = await sharedPlan("prod");
+    dev = await sharedPlan("dev");
   });
 
   it("the stack's environment picks the config: production → config.prod.json, else config.dev.json", () => {

@@ -11,6 +11,7 @@ import {
   withConfig,
   type StackRun,
 } from "../harness/run-stack";
+import { sharedRun } from "../harness/shared-runs";
 
 const STATEFUL = [
   "azure-native:containerservice:ManagedCluster",
@@ -56,9 +57,9 @@ describe("hosting stack composition", () => {
   let prod: StackRun;
   let local: StackRun;
   before(async () => {
-    dev = await runStack({ stack: "dev" });
-    prod = await runStack({ stack: "prod" });
-    local = await runStack({ stack: "local" });
+    dev = await sharedRun("dev");
+    prod = await sharedRun("prod");
+    local = await sharedRun("local");
   });
 
   it("puts the cluster's nodes on the network's node subnet", () => {

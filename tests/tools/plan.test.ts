@@ -15,6 +15,7 @@ import {
 } from "../../tools/plan/plan";
 import { renderDiff, renderDiffMarkdown } from "../../tools/plan/render";
 import { readStackConfigFile, withConfig, type RawConfig } from "../harness/run-stack";
+import { sharedPlan, sharedRun } from "../harness/shared-runs";
 
 interface Captured {
   readonly code: number;
@@ -57,22 +58,9 @@ function stackDirectory(stack: string, config: RawConfig): string {
 
 const dev = readStackConfigFile("dev");
 
-/**
- * Plans are deterministic (the --json test proves it), so tests that only read a plan share one
- * run per stack and config instead of running the program again.
- */
-const planned = new Map<string, Promise<StackPlan>>();
-function cachedPlan(
-  stack: string,
-  config: RawConfig = readStackConfigFile(stack),
-): Promise<StackPlan> {
-  const key = `${stack}\0${JSON.stringify(config)}`;
-  let plan = planned.get(key);
-  if (!plan) {
-    plan = planStack(stack, config);
-    planned.set(key, plan);
-  }
-  return plan;
+/** Plans are deterministic (the --json test proves it): tests that only read one share it. */
+function cachedPlan(stack: string, config?: RawConfig): Promise<StackPlan> {
+  return sharedPlan(stack, config);
 }
 
 describe("offline plan", () => {
@@ -125,8 +113,7 @@ describe("offline plan", () => {
     const server = devPlan.resources.find((r) => r.type === "azure-native:dbforpostgresql:Server");
     assert.ok(isSecretMarker(server?.inputs.administratorLoginPassword));
     const { out } = await cli(["dev", "--json"], cachedPlan);
-    const { runStack } = await import("../harness/run-stack");
-    const run = await runStack({ stack: "dev" });
+    const run = await sharedRun("dev");
     const password = run.resources.find(
       (r) => r.type === "random:index/randomPassword:RandomPassword",
     );
