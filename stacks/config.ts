@@ -8,7 +8,13 @@ import {
   describeConfigValue,
   InvalidConfigError,
 } from "./config-problems";
-import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "../infra/cidr";
+import {
+  addressInCidr,
+  cidrContains,
+  cidrsOverlap,
+  isIpv4Address,
+  isIpv4Cidr,
+} from "../infra/cidr";
 import { ResourceNamer, NamingError, type AzureResourceKind } from "../infra/naming";
 import { RESERVED_ADMIN_LOGINS } from "../infra/database";
 import { addressPlanProblems } from "../infra/network";
@@ -18,6 +24,7 @@ import {
   jenkinsProblemPath,
   repositoryUrlProblems,
   signInProblems,
+  targetProblems,
 } from "../infra/cicd/args";
 import { STANDARD_TAG_NAMES } from "../infra/tags";
 
@@ -237,9 +244,40 @@ const observabilitySchema = z
 // Blocks shared by every platform
 // ---------------------------------------------------------------------------------------------
 
+const resourceGroupIdSchema = z
+  .string()
+  .regex(
+    /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+$/i,
+    "expected the Azure resource id of a resource group, like /subscriptions/<id>/resourceGroups/<group>",
+  );
+
+/** Another stack the organisation's Jenkins deploys: one entry onboards it. */
+const cicdTargetSchema = z.strictObject({
+  /** The Pulumi stack name, e.g. `dev`. */
+  stack: z.string(),
+  /** Its resource group (`pulumi stack output -s <stack> resourceGroupId`). */
+  resourceGroupId: resourceGroupIdSchema,
+  /** Its AKS cluster (`pulumi stack output -s <stack> clusterId`). */
+  clusterId: armId("an AKS cluster"),
+});
+
 const cicdSchema = z
   .strictObject({
+    /**
+     * This stack hosts the organisation's one Jenkins (the CI stack; `prod` in the committed
+     * files). Every other stack sets `false` and is listed in the CI stack's `targets`.
+     */
     enabled: z.boolean().default(true),
+    /**
+     * The other stacks this Jenkins deploys, besides the stack hosting it; one entry each gives
+     * a stack its agents, its lock and its preview and deploy identities.
+     */
+    targets: z.array(cicdTargetSchema).default([]),
+    /**
+     * The CI cluster's outbound addresses (its load balancer's outbound IPs). Every target's
+     * `cluster.apiServer.authorizedIpRanges` must admit them; the stack files' test checks it.
+     */
+    egressIpRanges: z.array(cidr).default([]),
     /**
      * HTTPS URL of this repository on GitHub; the jobs discover its branches and pull requests.
      * Checked by the Jenkins component's own rule (`repositoryUrlProblems`).
@@ -292,6 +330,8 @@ const cicdSchema = z
   .default({
     enabled: true,
     repositoryUrl: "https://github.com/hiring/hiring-infra.git",
+    targets: [],
+    egressIpRanges: [],
     signIn: { realm: "local" },
     breakGlass: false,
     approvers: [],
@@ -431,6 +471,26 @@ function cicdRules(config: RawStack, problem: Problem): void {
     ...ingressProblems(cicd.ingress),
   ]) {
     problem(["cicd", ...jenkinsProblemPath(key)], reason);
+  }
+  if (cicd.targets.length > 0 && config.platform !== "azure") {
+    problem(
+      ["cicd", "targets"],
+      "expected no other stacks off Azure: the local Jenkins deploys only its own stack",
+    );
+  }
+  if (config.platform === "azure") {
+    const admitted = config.cluster.apiServer.authorizedIpRanges;
+    cicd.egressIpRanges.forEach((range, index) => {
+      if (
+        !config.cluster.apiServer.privateCluster &&
+        !admitted.some((allowed) => cidrContains(allowed, range))
+      ) {
+        problem(
+          ["cicd", "egressIpRanges", index],
+          "expected inside cluster.apiServer.authorizedIpRanges: Jenkins deploys this stack too",
+        );
+      }
+    });
   }
   if (cicd.signIn.realm === "entra" && config.platform !== "azure") {
     problem(
@@ -631,6 +691,26 @@ function namingProblems(config: StackConfig): ConfigProblem[] {
   return problems;
 }
 
+/**
+ * The Jenkins component's target rule, on this stack plus its `cicd.targets` (this stack is
+ * always a target of the Jenkins it hosts); needs the stack name, so it runs after the schema.
+ */
+function cicdTargetProblems(config: StackConfig): ConfigProblem[] {
+  if (!config.cicd.enabled) {
+    return [];
+  }
+  const targets = [{ stack: config.stack }, ...config.cicd.targets];
+  return targetProblems(targets).map(({ key, reason }) => {
+    // Index 0 is this stack itself; the stack file's list starts at the next one.
+    const [top = "", index, ...rest] = jenkinsProblemPath(key);
+    const path =
+      typeof index === "number" && index > 0 ? ["cicd", top, index - 1, ...rest] : ["cicd", top];
+    const found =
+      typeof index === "number" && index > 0 ? config.cicd.targets[index - 1] : config.stack;
+    return { key: configKey(PROJECT, path), expected: reason, found: describeConfigValue(found) };
+  });
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -657,7 +737,7 @@ export function parseStackConfig(
     throw new ConfigError(stack, problemsOf(result.error, data));
   }
   const config: StackConfig = { ...result.data, stack };
-  const problems = namingProblems(config);
+  const problems = [...namingProblems(config), ...cicdTargetProblems(config)];
   if (problems.length > 0) {
     throw new ConfigError(stack, problems);
   }

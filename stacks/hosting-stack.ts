@@ -13,7 +13,12 @@ import { ContainerRegistry } from "../infra/container-registry";
 import { Database } from "../infra/database";
 import { Diagnostics } from "../infra/diagnostics";
 import { InClusterDatabase } from "../infra/in-cluster-database";
-import { Jenkins, type JenkinsAzureAccess } from "../infra/cicd";
+import {
+  Jenkins,
+  type JenkinsAzureAccess,
+  type JenkinsTarget,
+  type JenkinsTargetScopes,
+} from "../infra/cicd";
 import { KubernetesCluster } from "../infra/kubernetes-cluster";
 import { ResourceNamer, UNIQUE_SUFFIX_LENGTH } from "../infra/naming";
 import { Network } from "../infra/network";
@@ -73,6 +78,8 @@ interface ClusterPlatform {
   readonly outputs: HostingStackOutputs;
   /** What Jenkins needs to give its pipelines Azure identities; absent off Azure. */
   readonly jenkinsAzure?: JenkinsAzureAccess;
+  /** This stack's own scopes as a Jenkins target; absent off Azure. */
+  readonly jenkinsSelf?: JenkinsTargetScopes;
 }
 
 function azurePlatform(config: AzureStackConfig): ClusterPlatform {
@@ -212,14 +219,13 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
       subscriptionId: client.subscriptionId,
       tenantId: client.tenantId,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
-      clusterId: cluster.clusterId,
-      resourceGroupId: scope.resourceGroupId,
       keyVaultName: secretStore.vaultName,
       ...(config.cicd.stateStorageAccountId
         ? { stateStorageAccountId: config.cicd.stateStorageAccountId }
         : {}),
       ...(config.cicd.secretsKeyId ? { secretsKeyId: config.cicd.secretsKeyId } : {}),
     },
+    jenkinsSelf: { resourceGroupId: scope.resourceGroupId, clusterId: cluster.clusterId },
     database: {
       host: database.fqdn,
       // Each app's provisioning job waits for its own Azure database only.
@@ -233,6 +239,9 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
     outputs: {
       platform: pulumi.output(config.platform),
       resourceGroupName: pulumi.output(scope.resourceGroupName),
+      // What the CI stack's cicd.targets entry for this stack needs.
+      resourceGroupId: scope.resourceGroupId,
+      clusterId: cluster.clusterId,
       clusterName: cluster.clusterName,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
       kubeconfig: cluster.kubeconfig,
@@ -300,6 +309,23 @@ export function pipelineEnvironment(backendUrl: string | undefined): Record<stri
   };
 }
 
+/**
+ * The stacks the Jenkins hosted here deploys: this stack first, then each `cicd.targets` entry
+ * (one entry onboards a stack). Off Azure there are no scopes, hence no identities.
+ */
+function jenkinsTargets(config: StackConfig, platform: ClusterPlatform): JenkinsTarget[] {
+  if (platform.jenkinsSelf === undefined) {
+    return [{ stack: config.stack }];
+  }
+  return [
+    { stack: config.stack, azure: platform.jenkinsSelf },
+    ...config.cicd.targets.map(({ stack, resourceGroupId, clusterId }) => ({
+      stack,
+      azure: { resourceGroupId, clusterId },
+    })),
+  ];
+}
+
 /** Services on the cluster, the same on every platform. */
 function clusterServices(config: StackConfig, platform: ClusterPlatform): HostingStackOutputs {
   const providers = { providers: { kubernetes: platform.provider } };
@@ -325,6 +351,7 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
       namespace: "jenkins",
       repositoryUrl: config.cicd.repositoryUrl,
       signIn: config.cicd.signIn,
+      targets: jenkinsTargets(config, platform),
       breakGlass: config.cicd.breakGlass,
       approvers: config.cicd.approvers,
       ingress: config.cicd.ingress,
@@ -337,8 +364,7 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
     ...outputs,
     jenkinsNamespace: jenkins.namespace,
     jenkinsAdminPassword: jenkins.adminPassword,
-    jenkinsPreviewIdentityClientId: jenkins.previewIdentityClientId,
-    jenkinsDeployIdentityClientId: jenkins.deployIdentityClientId,
+    jenkinsIdentityClientIds: jenkins.identityClientIds,
   };
 }
 

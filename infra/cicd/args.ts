@@ -41,7 +41,31 @@ export type JenkinsSignIn =
 /** The realms {@link JenkinsSignIn} can choose. */
 export type JenkinsRealm = JenkinsSignIn["realm"];
 
-/** What the agents need on Azure: where to create their identities and what to grant them. */
+/** Where a target stack's resources are: the scopes of its identities' roles. */
+export interface JenkinsTargetScopes {
+  /** Resource id of the target stack's resource group (scope of Reader / Contributor). */
+  readonly resourceGroupId: pulumi.Input<string>;
+  /** Resource id of the target stack's AKS cluster (scope of the cluster roles). */
+  readonly clusterId: pulumi.Input<string>;
+}
+
+/**
+ * A stack this Jenkins previews and deploys. Each gets its own pod templates
+ * (`pulumi-preview-<stack>`, `pulumi-deploy-<stack>`), service accounts, lock and, on Azure,
+ * its own preview and deploy identities holding roles on that stack only.
+ */
+export interface JenkinsTarget {
+  /** The Pulumi stack name, e.g. `dev`: lowercase letters, digits and hyphens. */
+  readonly stack: string;
+  /** Its Azure scopes; required when Jenkins has {@link JenkinsArgs.azure}, absent otherwise. */
+  readonly azure?: JenkinsTargetScopes;
+}
+
+/**
+ * What the agents need on Azure: where to create the identities (the CI stack) and what every
+ * target's identities share. The identities live with Jenkins and federate with its cluster's
+ * OIDC issuer; their roles are on the target stacks.
+ */
 export interface JenkinsAzureAccess {
   /** Resource group, region, names, tags and protection of the identities and the vault secret. */
   readonly scope: AzureScope;
@@ -49,12 +73,8 @@ export interface JenkinsAzureAccess {
   readonly subscriptionId: pulumi.Input<string>;
   /** Entra ID tenant of the identities (annotated on the agents' service accounts). */
   readonly tenantId: pulumi.Input<string>;
-  /** The cluster's OIDC issuer URL, trusted by the federated identity credentials. */
+  /** The CI cluster's OIDC issuer URL, trusted by the federated identity credentials. */
   readonly oidcIssuerUrl: pulumi.Input<string>;
-  /** Resource id of the AKS cluster (scope of the cluster roles). */
-  readonly clusterId: pulumi.Input<string>;
-  /** Resource id of the stack's resource group (scope of Reader / Contributor). */
-  readonly resourceGroupId: pulumi.Input<string>;
   /** Name of the Key Vault (in the scope's resource group) that receives the admin password. */
   readonly keyVaultName: pulumi.Input<string>;
   /** Resource id of the storage account holding the Pulumi state; no state grants when absent. */
@@ -81,6 +101,11 @@ export interface JenkinsArgs {
   readonly repositoryUrl: string;
   /** Sign-in realm. */
   readonly signIn: JenkinsSignIn;
+  /**
+   * The stacks this Jenkins previews and deploys, the stack hosting it included; at least one,
+   * each named once. Adding an entry gives that stack its agents, lock and identities.
+   */
+  readonly targets: readonly JenkinsTarget[];
   /**
    * Break-glass: sign in with the local admin (password in the admin Secret and, on Azure, Key
    * Vault) instead of {@link signIn}'s realm, the admin being the only approver. Default `false`.
@@ -142,6 +167,11 @@ const GITHUB_REPOSITORY =
   /^https:\/\/github\.com\/([A-Za-z0-9._-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?$/;
 const RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/.+$/i;
 const ENVIRONMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * A target stack's name becomes part of service account names (`jenkins-agent-preview-<stack>`,
+ * a DNS subdomain) and of Azure identity names: lowercase letters, digits and hyphens.
+ */
+const STACK_NAME = /^[a-z](?:[a-z0-9-]{0,28}[a-z0-9])?$/;
 /** `-agents` / `-deploy` is appended for the agents' namespaces, which must stay DNS labels. */
 const MAX_NAMESPACE_LENGTH = 63 - "-agents".length;
 
@@ -299,6 +329,29 @@ export function signInProblems(signIn: JenkinsSignIn): JenkinsProblem[] {
     }));
 }
 
+/** Target stacks: at least one, each a short lowercase name, listed once. */
+export function targetProblems(targets: readonly { readonly stack: string }[]): JenkinsProblem[] {
+  if (targets.length === 0) {
+    return [{ key: "targets", reason: "expected at least one stack for Jenkins to deploy" }];
+  }
+  const problems: JenkinsProblem[] = [];
+  targets.forEach(({ stack }, index) => {
+    if (!STACK_NAME.test(stack)) {
+      problems.push({
+        key: `targets[${index}].stack`,
+        reason:
+          "expected a stack name of 1-30 lowercase letters, digits and hyphens, starting with a letter",
+      });
+    } else if (targets.findIndex((target) => target.stack === stack) !== index) {
+      problems.push({
+        key: `targets[${index}].stack`,
+        reason: `expected each stack once; "${stack}" appears twice`,
+      });
+    }
+  });
+  return problems;
+}
+
 /** Every problem with `args`; empty when they are valid. Pure: never throws. */
 export function jenkinsArgsProblems(args: JenkinsArgs): JenkinsProblem[] {
   const problems: JenkinsProblem[] = [
@@ -306,7 +359,19 @@ export function jenkinsArgsProblems(args: JenkinsArgs): JenkinsProblem[] {
     ...repositoryUrlProblems(args.repositoryUrl),
     ...approverProblems(args.signIn.realm, args.approvers),
     ...ingressProblems(args.ingress),
+    ...targetProblems(args.targets),
   ];
+  args.targets.forEach((target, index) => {
+    if ((target.azure === undefined) !== (args.azure === undefined)) {
+      problems.push({
+        key: `targets[${index}].azure`,
+        reason:
+          args.azure === undefined
+            ? "expected no Azure scopes: this Jenkins has no Azure access"
+            : "expected the stack's resource group and cluster ids: its identities need roles there",
+      });
+    }
+  });
   if (!DNS_LABEL.test(args.namespace) || args.namespace.length > MAX_NAMESPACE_LENGTH) {
     problems.push({
       key: "namespace",

@@ -5,14 +5,14 @@ import { generatedPassword } from "../generated-password";
 import { requireKubernetesProvider } from "../kubernetes-provider";
 import { type JenkinsArgs, jenkinsArgsProblems } from "./args";
 import { jenkinsChartValues } from "./chart-values";
-import { createAgentIdentities } from "./identities";
+import { createTargetIdentities } from "./identities";
 import {
-  AGENT_KINDS,
-  AGENT_SERVICE_ACCOUNTS,
   type AgentKind,
   DEPLOY_CLOUD_TOKEN_SECRET,
+  IDENTITY_KINDS,
   type IdentityKind,
   type JenkinsSettings,
+  agentServiceAccount,
   buildNamespaceOf,
   deployNamespaceOf,
 } from "./jcasc";
@@ -74,10 +74,13 @@ export class Jenkins extends pulumi.ComponentResource {
   public readonly releaseName: pulumi.Output<string>;
   /** Password of the break-glass `admin` user (secret). */
   public readonly adminPassword: pulumi.Output<string>;
-  /** Client id of the preview agents' identity; undefined off Azure. */
-  public readonly previewIdentityClientId: pulumi.Output<string | undefined>;
-  /** Client id of the deploy agents' identity; undefined off Azure. */
-  public readonly deployIdentityClientId: pulumi.Output<string | undefined>;
+  /**
+   * Client ids of each target stack's preview and deploy identities, by stack name; empty off
+   * Azure.
+   */
+  public readonly identityClientIds: pulumi.Output<
+    Record<string, { readonly preview: string; readonly deploy: string }>
+  >;
   /** The pinned chart version. */
   public readonly chartVersion: pulumi.Output<string>;
 
@@ -102,6 +105,7 @@ export class Jenkins extends pulumi.ComponentResource {
       persistentVolumeSize: args.persistentVolumeSize ?? DEFAULT_PERSISTENT_VOLUME_SIZE,
       workloadIdentity: azureAccess !== undefined,
       pipelineEnvironment: args.pipelineEnvironment ?? {},
+      targets: args.targets.map(({ stack }) => ({ stack })),
     };
 
     // Restricted, the strictest standard: every chart container gets a security context that
@@ -171,23 +175,39 @@ export class Jenkins extends pulumi.ComponentResource {
       );
     }
 
-    const identities: Partial<Record<IdentityKind, azure.managedidentity.UserAssignedIdentity>> =
-      azureAccess === undefined
-        ? {}
-        : createAgentIdentities(
-            name,
-            azureAccess,
-            { preview: agentNamespaces.preview, deploy: agentNamespaces.deploy },
-            this,
+    const identities = new Map<
+      string,
+      Record<IdentityKind, azure.managedidentity.UserAssignedIdentity>
+    >();
+    if (azureAccess !== undefined) {
+      for (const target of args.targets) {
+        if (target.azure !== undefined) {
+          identities.set(
+            target.stack,
+            createTargetIdentities(
+              name,
+              azureAccess,
+              target.stack,
+              target.azure,
+              { preview: agentNamespaces.preview, deploy: agentNamespaces.deploy },
+              this,
+            ),
           );
+        }
+      }
+    }
 
-    for (const kind of AGENT_KINDS) {
-      const identity = kind === "test" ? undefined : identities[kind];
+    const serviceAccountOf = (
+      part: string,
+      kind: AgentKind,
+      stack: string | undefined,
+      identity: azure.managedidentity.UserAssignedIdentity | undefined,
+    ) =>
       new k8s.core.v1.ServiceAccount(
-        `${name}-${kind}-service-account`,
+        `${name}-${part}-service-account`,
         {
           metadata: {
-            name: AGENT_SERVICE_ACCOUNTS[kind],
+            name: agentServiceAccount(kind, stack),
             namespace: agentNamespaces[kind],
             labels: {
               ...AGENT_POD_LABELS,
@@ -206,6 +226,11 @@ export class Jenkins extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+    serviceAccountOf("test", "test", undefined, undefined);
+    for (const { stack } of args.targets) {
+      for (const kind of IDENTITY_KINDS) {
+        serviceAccountOf(`${kind}-${stack}`, kind, stack, identities.get(stack)?.[kind]);
+      }
     }
 
     const deployCloudToken = this.createDeployCloudAccess(
@@ -230,20 +255,19 @@ export class Jenkins extends pulumi.ComponentResource {
         chart: JENKINS_CHART,
         version: JENKINS_CHART_VERSION,
         repositoryOpts: { repo: JENKINS_CHART_REPOSITORY },
-        // The subscription is known only from the deploying client; everything else is config.
-        values: pulumi.output(azureAccess?.subscriptionId).apply((subscriptionId) =>
-          jenkinsChartValues(
-            subscriptionId === undefined
-              ? settings
-              : {
-                  ...settings,
-                  pipelineEnvironment: {
-                    ...settings.pipelineEnvironment,
-                    ARM_SUBSCRIPTION_ID: subscriptionId,
-                  },
-                },
+        // Each target's subscription is read from its resource group id (the CI stack's own is
+        // known only from the deploying client); everything else is config.
+        values: pulumi
+          .all(args.targets.map((target) => pulumi.output(target.azure?.resourceGroupId)))
+          .apply((groupIds) =>
+            jenkinsChartValues({
+              ...settings,
+              targets: args.targets.map(({ stack }, index) => {
+                const subscriptionId = groupIds[index]?.split("/")[2];
+                return subscriptionId === undefined ? { stack } : { stack, subscriptionId };
+              }),
+            }),
           ),
-        ),
         // First start downloads the plugins; a failed upgrade rolls back instead of half-applying.
         atomic: true,
         cleanupOnFail: true,
@@ -262,16 +286,25 @@ export class Jenkins extends pulumi.ComponentResource {
     this.namespace = namespaceName;
     this.releaseName = release.name;
     this.adminPassword = adminPassword;
-    this.previewIdentityClientId = identities.preview?.clientId ?? pulumi.output(undefined);
-    this.deployIdentityClientId = identities.deploy?.clientId ?? pulumi.output(undefined);
+    this.identityClientIds = pulumi
+      .all(
+        [...identities].map(([stack, kinds]) =>
+          pulumi
+            .all([kinds.preview.clientId, kinds.deploy.clientId])
+            .apply(([preview, deploy]) => [stack, { preview, deploy }]),
+        ),
+      )
+      .apply(
+        (entries) =>
+          Object.fromEntries(entries) as Record<string, { preview: string; deploy: string }>,
+      );
     this.chartVersion = pulumi.output(JENKINS_CHART_VERSION);
 
     this.registerOutputs({
       namespace: this.namespace,
       releaseName: this.releaseName,
       adminPassword: this.adminPassword,
-      previewIdentityClientId: this.previewIdentityClientId,
-      deployIdentityClientId: this.deployIdentityClientId,
+      identityClientIds: this.identityClientIds,
       chartVersion: this.chartVersion,
     });
   }

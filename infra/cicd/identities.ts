@@ -1,8 +1,8 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { assignableRolesCondition, type BuiltInRoleName, grantRole } from "../roles";
-import type { JenkinsAzureAccess } from "./args";
-import { AGENT_SERVICE_ACCOUNTS, type IdentityKind } from "./jcasc";
+import type { JenkinsAzureAccess, JenkinsTargetScopes } from "./args";
+import { type IdentityKind, agentServiceAccount } from "./jcasc";
 import { WORKLOAD_IDENTITY_AUDIENCE } from "./pins";
 
 /** One role a Jenkins identity holds, and why. */
@@ -36,26 +36,29 @@ export const DEPLOY_ASSIGNABLE_ROLES: readonly BuiltInRoleName[] = [
   "aksRbacReader",
 ];
 
-/** Read-only roles: enough to compute a preview of the stack. */
-export function previewGrants(access: JenkinsAzureAccess): IdentityGrant[] {
+/** Read-only roles on one target stack: enough to compute a preview of it. */
+export function previewGrants(
+  access: JenkinsAzureAccess,
+  target: JenkinsTargetScopes,
+): IdentityGrant[] {
   return [
     {
       part: "reader-resource-group",
       role: "reader",
-      scope: access.resourceGroupId,
+      scope: target.resourceGroupId,
       description: "Jenkins preview agents read the stack's Azure resources to compute a preview",
     },
     {
       part: "aks-cluster-user",
       role: "aksClusterUser",
-      scope: access.clusterId,
+      scope: target.clusterId,
       description:
         "Jenkins preview agents list the cluster user kubeconfig (kubelogin exec format)",
     },
     {
       part: "aks-rbac-reader",
       role: "aksRbacReader",
-      scope: access.clusterId,
+      scope: target.clusterId,
       description:
         "Jenkins preview agents read cluster state; a Kubernetes preview needs cluster credentials (pulumi-kubernetes #2236)",
     },
@@ -85,15 +88,18 @@ export function previewGrants(access: JenkinsAzureAccess): IdentityGrant[] {
   ];
 }
 
-/** What a deployment of the stack needs, on the stack's own resources only. */
-export function deployGrants(access: JenkinsAzureAccess): IdentityGrant[] {
+/** What a deployment of one target stack needs, on that stack's own resources only. */
+export function deployGrants(
+  access: JenkinsAzureAccess,
+  target: JenkinsTargetScopes,
+): IdentityGrant[] {
   return [
     {
       // Also covers Key Vault secrets: the stack writes them through ARM, so Key Vault Secrets
       // Officer on the vault (a data-plane role) is not needed.
       part: "contributor-resource-group",
       role: "contributor",
-      scope: access.resourceGroupId,
+      scope: target.resourceGroupId,
       description:
         "Jenkins deploy agents create, change and delete the stack's resources, Key Vault secrets included (written through ARM)",
     },
@@ -102,7 +108,7 @@ export function deployGrants(access: JenkinsAzureAccess): IdentityGrant[] {
       // the pipeline from granting anything privileged, to itself or anyone else.
       part: "rbac-admin-resource-group",
       role: "roleBasedAccessControlAdministrator",
-      scope: access.resourceGroupId,
+      scope: target.resourceGroupId,
       condition: assignableRolesCondition(DEPLOY_ASSIGNABLE_ROLES),
       description:
         "Jenkins deploy agents create the stack's own role assignments inside its resource group",
@@ -110,13 +116,13 @@ export function deployGrants(access: JenkinsAzureAccess): IdentityGrant[] {
     {
       part: "aks-cluster-user",
       role: "aksClusterUser",
-      scope: access.clusterId,
+      scope: target.clusterId,
       description: "Jenkins deploy agents list the cluster user kubeconfig (kubelogin exec format)",
     },
     {
       part: "aks-rbac-cluster-admin",
       role: "aksRbacClusterAdmin",
-      scope: access.clusterId,
+      scope: target.clusterId,
       description:
         "Jenkins deploy agents apply the stack's Kubernetes objects: namespaces, RBAC, Helm releases",
     },
@@ -145,57 +151,64 @@ export function deployGrants(access: JenkinsAzureAccess): IdentityGrant[] {
 }
 
 /**
- * One user-assigned identity per identity-bearing agent kind, federated with that kind's
- * service account through the cluster's OIDC issuer (no client secret ever exists), holding
- * the kind's grants.
+ * For one target stack, one user-assigned identity per identity-bearing agent kind, living with
+ * Jenkins and federated with that kind's service account through the CI cluster's OIDC issuer
+ * (no client secret ever exists), holding the kind's grants on the target stack only.
  *
- * @param name the component's name; children are `<name>-<kind>-<part>`.
- * @param access where the identities live and what they may touch.
+ * @param name the component's name; children are `<name>-<kind>-<stack>-<part>`.
+ * @param access where the identities live and what every target shares.
+ * @param stack the target stack's name.
+ * @param target the target stack's scopes.
  * @param namespaces the namespace of each kind's service account (the federation subject).
  * @param parent the component.
  */
-export function createAgentIdentities(
+export function createTargetIdentities(
   name: string,
   access: JenkinsAzureAccess,
+  stack: string,
+  target: JenkinsTargetScopes,
   namespaces: Readonly<Record<IdentityKind, pulumi.Input<string>>>,
   parent: pulumi.Resource,
 ): Record<IdentityKind, azure.managedidentity.UserAssignedIdentity> {
   const { scope } = access;
   const grants: Readonly<Record<IdentityKind, IdentityGrant[]>> = {
-    preview: previewGrants(access),
-    deploy: deployGrants(access),
+    preview: previewGrants(access, target),
+    deploy: deployGrants(access, target),
   };
   const identityOf = (kind: IdentityKind) => {
     const identity = new azure.managedidentity.UserAssignedIdentity(
-      `${name}-${kind}-identity`,
+      `${name}-${kind}-${stack}-identity`,
       {
         resourceGroupName: scope.resourceGroupName,
         location: scope.location,
-        resourceName: scope.namer.name("managedIdentity", `jenkins-${kind}`),
+        resourceName: scope.namer.name("managedIdentity", `jenkins-${kind}-${stack}`),
         tags: scope.tags,
       },
       { parent },
     );
     new azure.managedidentity.FederatedIdentityCredential(
-      `${name}-${kind}-federation`,
+      `${name}-${kind}-${stack}-federation`,
       {
         resourceGroupName: scope.resourceGroupName,
         resourceName: identity.name,
-        federatedIdentityCredentialResourceName: `jenkins-${kind}`,
+        federatedIdentityCredentialResourceName: `jenkins-${kind}-${stack}`,
         issuer: access.oidcIssuerUrl,
-        subject: pulumi.interpolate`system:serviceaccount:${namespaces[kind]}:${AGENT_SERVICE_ACCOUNTS[kind]}`,
+        subject: pulumi.interpolate`system:serviceaccount:${namespaces[kind]}:${agentServiceAccount(kind, stack)}`,
         audiences: [WORKLOAD_IDENTITY_AUDIENCE],
       },
       { parent },
     );
     for (const grant of grants[kind]) {
       grantRole(
-        `${name}-${kind}-${grant.part}`,
+        `${name}-${kind}-${stack}-${grant.part}`,
         {
           scope: grant.scope,
           role: grant.role,
-          subscriptionId: access.subscriptionId,
-          description: grant.description,
+          // The target's own subscription: it may differ from the one Jenkins lives in.
+          subscriptionId: pulumi
+            .output(target.resourceGroupId)
+            .apply((id) => id.split("/")[2] ?? ""),
+          description: `${grant.description} (stack ${stack})`,
           ...(grant.condition === undefined ? {} : { condition: grant.condition }),
           grantee: { principalId: identity.principalId, principalType: "ServicePrincipal" },
         },

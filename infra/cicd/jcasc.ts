@@ -24,28 +24,40 @@ import {
 
 /**
  * The three agent kinds: `test` has no cloud identity at all (tests and the offline plan of
- * every branch and pull request), `preview` reads the cloud (previews of trusted changes),
- * `deploy` writes (the `main` job only, through its own usage-restricted cloud and namespace).
+ * every branch and pull request), `preview` reads one target stack (previews of trusted changes,
+ * the nightly drift report), `deploy` writes one target stack (the `main` job only, through its
+ * own usage-restricted cloud and namespace).
  */
 export type AgentKind = "test" | "preview" | "deploy";
-/** Agent kinds in a fixed order. */
-export const AGENT_KINDS: readonly AgentKind[] = ["test", "preview", "deploy"];
-/** The agent kinds that carry an Azure workload identity. */
+/** The agent kinds that exist once per target stack and carry that stack's identity. */
 export type IdentityKind = Exclude<AgentKind, "test">;
 /** Identity-bearing agent kinds in a fixed order. */
 export const IDENTITY_KINDS: readonly IdentityKind[] = ["preview", "deploy"];
-/** Kubernetes service account of each agent kind (the workload identity subject). */
-export const AGENT_SERVICE_ACCOUNTS: Readonly<Record<AgentKind, string>> = {
-  test: "jenkins-agent-test",
-  preview: "jenkins-agent-preview",
-  deploy: "jenkins-agent-deploy",
-};
-/** Jenkins label (and pod template name) of each agent kind, as the Jenkinsfile asks for it. */
-export const AGENT_LABELS: Readonly<Record<AgentKind, string>> = {
-  test: "pulumi-test",
-  preview: "pulumi-preview",
-  deploy: "pulumi-deploy",
-};
+/** The identity-less agent's label (and pod template name). */
+export const TEST_AGENT_LABEL = "pulumi-test";
+
+/**
+ * Jenkins label (and pod template name) of an agent, as the Jenkinsfiles ask for it: the
+ * convention agreed with the team is `pulumi-test`, `pulumi-preview-<stack>` (read-only
+ * identity) and `pulumi-deploy-<stack>` (deploy identity, restricted cloud, `main` only).
+ */
+export function agentLabel(kind: AgentKind, stack?: string): string {
+  return kind === "test" ? TEST_AGENT_LABEL : `pulumi-${kind}-${stack ?? ""}`;
+}
+
+/** Kubernetes service account of an agent (the workload identity subject). */
+export function agentServiceAccount(kind: AgentKind, stack?: string): string {
+  return kind === "test" ? "jenkins-agent-test" : `jenkins-agent-${kind}-${stack ?? ""}`;
+}
+
+/** The lock every build of every job takes before changing `stack`. */
+export function stackLockName(repositoryUrl: string, stack: string): string {
+  return `${repositoryJobName(repositoryUrl)}-${stack}`;
+}
+
+/** The Jenkinsfile of the nightly drift report (read-only previews of every target). */
+export const DRIFT_JENKINSFILE = "Jenkinsfile.drift";
+
 /** The Kubernetes cloud of the identity-less and preview agents. */
 export const BUILD_CLOUD = "kubernetes";
 /**
@@ -107,6 +119,11 @@ export interface JenkinsSettings {
   readonly workloadIdentity: boolean;
   /** Global environment variables for every pipeline, besides the approvers. */
   readonly pipelineEnvironment: Readonly<Record<string, string>>;
+  /**
+   * The stacks this Jenkins deploys, with the subscription of each when known (set as the
+   * agents' `ARM_SUBSCRIPTION_ID`, so a stack in another subscription is addressed right).
+   */
+  readonly targets: readonly { readonly stack: string; readonly subscriptionId?: string }[];
 }
 
 /** CPU and memory quantities of a container. */
@@ -216,12 +233,19 @@ export function agentNamespace(kind: AgentKind, settings: JenkinsSettings): stri
     : buildNamespaceOf(settings.namespace);
 }
 
-/** The agent pod (YAML, here JSON) of one agent kind, merged by the Kubernetes plugin. */
-function agentPod(kind: AgentKind, settings: JenkinsSettings): Record<string, unknown> {
-  const withIdentity = kind !== "test" && settings.workloadIdentity;
+/** One agent: its kind and, for identity-bearing kinds, its target stack. */
+interface Agent {
+  readonly kind: AgentKind;
+  readonly stack?: string;
+  readonly subscriptionId?: string;
+}
+
+/** The agent pod (YAML, here JSON) of one agent, merged by the Kubernetes plugin. */
+function agentPod(agent: Agent, settings: JenkinsSettings): Record<string, unknown> {
+  const withIdentity = agent.kind !== "test" && settings.workloadIdentity;
   const labels: Record<string, string> = {
     ...AGENT_POD_LABELS,
-    "app.kubernetes.io/component": AGENT_LABELS[kind],
+    "app.kubernetes.io/component": agentLabel(agent.kind, agent.stack),
     ...(withIdentity ? { [WORKLOAD_IDENTITY_USE_LABEL]: "true" } : {}),
   };
   return {
@@ -229,7 +253,7 @@ function agentPod(kind: AgentKind, settings: JenkinsSettings): Record<string, un
     kind: "Pod",
     metadata: { labels },
     spec: {
-      serviceAccountName: AGENT_SERVICE_ACCOUNTS[kind],
+      serviceAccountName: agentServiceAccount(agent.kind, agent.stack),
       // Builds never call the Kubernetes API with the pod's own token; the workload identity
       // webhook projects its own token for Entra ID.
       automountServiceAccountToken: false,
@@ -250,6 +274,9 @@ function agentPod(kind: AgentKind, settings: JenkinsSettings): Record<string, un
           env: [
             { name: "HOME", value: AGENT_WORKING_DIR },
             { name: "PULUMI_SKIP_UPDATE_CHECK", value: "true" },
+            ...(agent.subscriptionId === undefined
+              ? []
+              : [{ name: "ARM_SUBSCRIPTION_ID", value: agent.subscriptionId }]),
           ],
           resources: PULUMI_CONTAINER_RESOURCES,
           securityContext: containerSecurityContext(),
@@ -259,19 +286,25 @@ function agentPod(kind: AgentKind, settings: JenkinsSettings): Record<string, un
   };
 }
 
-function podTemplate(kind: AgentKind, settings: JenkinsSettings): Record<string, unknown> {
+function podTemplate(agent: Agent, settings: JenkinsSettings): Record<string, unknown> {
+  const label = agentLabel(agent.kind, agent.stack);
   return {
-    id: AGENT_LABELS[kind],
-    name: AGENT_LABELS[kind],
-    label: AGENT_LABELS[kind],
-    namespace: agentNamespace(kind, settings),
-    serviceAccount: AGENT_SERVICE_ACCOUNTS[kind],
+    id: label,
+    name: label,
+    label,
+    namespace: agentNamespace(agent.kind, settings),
+    serviceAccount: agentServiceAccount(agent.kind, agent.stack),
     // Only builds that ask for the label get the pod.
     nodeUsageMode: "EXCLUSIVE",
     idleMinutes: 0,
     showRawYaml: false,
-    yaml: JSON.stringify(agentPod(kind, settings), null, 2),
+    yaml: JSON.stringify(agentPod(agent, settings), null, 2),
   };
+}
+
+/** Every agent of one kind: one per target stack, or the single identity-less one. */
+function agentsOf(kind: AgentKind, settings: JenkinsSettings): Agent[] {
+  return kind === "test" ? [{ kind }] : settings.targets.map((target) => ({ kind, ...target }));
 }
 
 /** A Job DSL string literal: single-quoted Groovy, backslashes and quotes escaped. */
@@ -331,6 +364,43 @@ const BRANCH_JOB_TAIL = [
   "  }",
   "}",
 ];
+
+/**
+ * The nightly drift report: `Jenkinsfile.drift` from `main`, outside the deploy folder, so only
+ * the read-only `pulumi-preview-<stack>` agents are open to it (core TimerTrigger
+ * `@Symbol("cron")`; Job DSL `pipelineJob`, `cpsScm`).
+ */
+function driftJobScript(repositoryUrl: string): string {
+  const job = repositoryJobName(repositoryUrl);
+  return [
+    `pipelineJob(${groovyString(`${job}-drift`)}) {`,
+    `  displayName(${groovyString(`${job}: nightly drift report`)})`,
+    "  definition {",
+    "    cpsScm {",
+    "      scm {",
+    "        git {",
+    "          remote {",
+    `            url(${groovyString(repositoryUrl)})`,
+    `            credentials(${groovyString(GIT_CREDENTIALS_ID)})`,
+    "          }",
+    "          branch('main')",
+    "        }",
+    "      }",
+    `      scriptPath(${groovyString(DRIFT_JENKINSFILE)})`,
+    "      lightweight(true)",
+    "    }",
+    "  }",
+    "  properties {",
+    "    disableConcurrentBuilds()",
+    "    pipelineTriggers {",
+    "      triggers {",
+    "        cron { spec('H 2 * * *') }",
+    "      }",
+    "    }",
+    "  }",
+    "}",
+  ].join("\n");
+}
 
 /**
  * The job for branches and pull requests: every branch but `main`, pull requests from the
@@ -455,7 +525,9 @@ export function jcascConfig(settings: JenkinsSettings): string {
       containerCapStr: String(AGENT_CONTAINER_CAP),
       connectTimeout: 5,
       readTimeout: 15,
-      templates: kinds.map((kind) => podTemplate(kind, settings)),
+      templates: kinds
+        .flatMap((kind) => agentsOf(kind, settings))
+        .map((agent) => podTemplate(agent, settings)),
     },
   });
   const document = {
@@ -544,10 +616,22 @@ export function jcascConfig(settings: JenkinsSettings): string {
       },
       globalJobDslSecurityConfiguration: { useScriptSecurity: true },
     },
-    unclassified: { location: { url: jenkinsUrl(settings) } },
+    unclassified: {
+      location: { url: jenkinsUrl(settings) },
+      // One lock per stack, declared so every job of this one Jenkins sees the same resource
+      // (lockable-resources@1539.v4db_b_fc1cc115: LockableResourcesManager
+      // setDeclaredResources, LockableResource(name) and setDescription).
+      lockableResourcesManager: {
+        declaredResources: settings.targets.map(({ stack }) => ({
+          name: stackLockName(settings.repositoryUrl, stack),
+          description: `Held while a build changes the ${stack} stack`,
+        })),
+      },
+    },
     jobs: [
       { script: literal(changesJobScript(settings.repositoryUrl)) },
       { script: literal(deployJobScript(settings.repositoryUrl)) },
+      { script: literal(driftJobScript(settings.repositoryUrl)) },
     ],
   };
   return helmTemplateLiteral(yamlStringify(document, { lineWidth: 0 }));

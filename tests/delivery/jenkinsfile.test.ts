@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { AGENT_LABELS, DEPLOY_CLOUD, DEPLOY_FOLDER, jcascConfig } from "../../infra/cicd";
+import { DEPLOY_CLOUD, DEPLOY_FOLDER, jcascConfig } from "../../infra/cicd";
 import { verifyOutputs } from "../../tools/ci/verify-outputs";
 import { jenkinsSettings } from "../harness/jenkins";
 import { REPO_ROOT } from "../harness/run-stack";
@@ -91,7 +91,10 @@ describe("Jenkinsfile", () => {
       jenkinsfile.indexOf("    environment {"),
     );
     assert.doesNotMatch(pipelineOptions, /timeout\(/);
-    for (const name of Object.keys(stages()).filter((n) => n !== "Approve prod")) {
+    // 'Preview' only groups the per-stack preview stages, each with its own timeout.
+    for (const name of Object.keys(stages()).filter(
+      (n) => n !== "Approve prod" && n !== "Preview",
+    )) {
       assert.match(stageBody(name), /options \{ timeout\(time: 90, unit: 'MINUTES'\) \}/, name);
     }
   });
@@ -110,9 +113,16 @@ describe("Jenkinsfile", () => {
       preview,
       /when \{\s+beforeAgent true\s+allOf \{ changeRequest\(\); expression \{ env\.CHANGE_FORK == null \} \}\s+\}/,
     );
-    assert.match(preview, /inheritFrom 'pulumi-preview'/);
+    // Each stack with its own read-only identity, never a deploy one.
+    for (const stack of ["dev", "prod"]) {
+      assert.match(
+        stageBody(`PR preview ${stack}`),
+        new RegExp(
+          `inheritFrom 'pulumi-preview-${stack}'[\\s\\S]*previewAndSummarise\\('${stack}', ''\\)`,
+        ),
+      );
+    }
     assert.doesNotMatch(preview, /pulumi-deploy|pulumi up/);
-    assert.match(preview, /previewAndSummarise\(stack, ''\)/);
     const summarise = jenkinsfile.slice(
       jenkinsfile.indexOf("def previewAndSummarise"),
       jenkinsfile.indexOf("def applySavedPlan"),
@@ -168,7 +178,7 @@ describe("Jenkinsfile", () => {
 
   it("previews and applies dev under the dev lock", () => {
     const dev = stageBody("Deploy dev");
-    assert.match(dev, /inheritFrom 'pulumi-deploy'/);
+    assert.match(dev, /inheritFrom 'pulumi-deploy-dev'/);
     assert.match(
       dev,
       /lock\(resource: 'hiring-infra-dev'\) \{\s+sh 'npm ci'\s+previewAndSummarise\('dev', "--save-plan reports\/dev\.plan\.json"\)\s+applySavedPlan\('dev'\)\s+\}/,
@@ -177,7 +187,7 @@ describe("Jenkinsfile", () => {
 
   it("saves the prod plan for the approvers and stashes it for the deploy", () => {
     const preview = stageBody("Preview prod");
-    assert.match(preview, /inheritFrom 'pulumi-deploy'/);
+    assert.match(preview, /inheritFrom 'pulumi-deploy-prod'/);
     assert.match(
       preview,
       /sh 'npm ci'\s+sh 'mkdir -p reports'\s+previewAndSummarise\('prod', "--save-plan reports\/prod\.plan\.json"\)\s+stash name: 'prod-plan', includes: 'reports\/prod\.plan\.json'/,
@@ -200,7 +210,7 @@ describe("Jenkinsfile", () => {
 
   it("deploys prod by applying the unstashed approved plan under the prod lock", () => {
     const deploy = stageBody("Deploy prod");
-    assert.match(deploy, /inheritFrom 'pulumi-deploy'/);
+    assert.match(deploy, /inheritFrom 'pulumi-deploy-prod'/);
     assert.match(
       deploy,
       /lock\(resource: 'hiring-infra-prod'\) \{\s+sh 'npm ci'\s+unstash 'prod-plan'\s+applySavedPlan\('prod'\)\s+\}/,
@@ -227,14 +237,24 @@ describe("Jenkinsfile", () => {
 
   it("asks for the deploy agent only in main-only stages, and the deploy cloud only lets the deploy folder use it", () => {
     for (const [name, body] of Object.entries(stages())) {
-      if (body.includes("inheritFrom 'pulumi-deploy'")) {
+      if (body.includes("inheritFrom 'pulumi-deploy-")) {
         assert.match(body, /when \{ beforeAgent true; branch 'main' \}/, name);
       }
     }
-    // The labels the Jenkinsfile asks for are the component's pod templates.
-    const labels = [...jenkinsfile.matchAll(/inheritFrom '([^']+)'/g)].map((match) => match[1]);
-    assert.deepEqual([...new Set(labels)].sort(), Object.values(AGENT_LABELS).sort());
+    // The labels the Jenkinsfile asks for are pod templates of the one Jenkins the committed
+    // CI stack (prod, with dev as its target) declares.
     const document = jcascConfig(jenkinsSettings({ workloadIdentity: true }));
+    const labels = new Set([...jenkinsfile.matchAll(/inheritFrom '([^']+)'/g)].map((m) => m[1]));
+    assert.deepEqual([...labels].sort(), [
+      "pulumi-deploy-dev",
+      "pulumi-deploy-prod",
+      "pulumi-preview-dev",
+      "pulumi-preview-prod",
+      "pulumi-test",
+    ]);
+    for (const label of labels) {
+      assert.ok(document.includes(`label: ${String(label)}\n`), String(label));
+    }
     assert.ok(document.includes(`kubernetes { permittedClouds(['${DEPLOY_CLOUD}']) }`));
     assert.ok(document.includes(`multibranchPipelineJob('${DEPLOY_FOLDER}/hiring-infra')`));
   });

@@ -22,6 +22,7 @@ export function jenkinsSettings(overrides: Partial<JenkinsSettings> = {}): Jenki
     persistentVolumeSize: "20Gi",
     workloadIdentity: false,
     pipelineEnvironment: {},
+    targets: [{ stack: "prod" }, { stack: "dev" }],
     ...overrides,
   };
 }

@@ -25,6 +25,7 @@ const AZURE_AD = "jenkinsci/azure-ad-plugin@699.v6dd03c77b_981";
 const MATRIX = "jenkinsci/matrix-auth-plugin@matrix-auth-3.2.8";
 const JOB_DSL = "jenkinsci/job-dsl-plugin@3654.vdf58f53e2d15";
 const CREDENTIALS = "jenkinsci/credentials-plugin@1502.v5c95e620ddfe";
+const LOCKS = "jenkinsci/lockable-resources-plugin@1539.v4db_b_fc1cc115";
 const PLAIN_CREDENTIALS = "jenkinsci/plain-credentials-plugin@199.v9f8e1f741799";
 const K8S_CLOUD = `${K8S}:src/main/java/org/csanchez/jenkins/plugins/kubernetes/KubernetesCloud.java`;
 const K8S_TEMPLATE = `${K8S}:src/main/java/org/csanchez/jenkins/plugins/kubernetes/PodTemplate.java`;
@@ -87,6 +88,8 @@ const ATTRIBUTE_SOURCES: Readonly<Record<string, string>> = {
   "security.apiToken.tokenGenerationOnCreationEnabled": `${CORE}:core/src/main/java/jenkins/security/apitoken/ApiTokenPropertyConfiguration.java`,
   "security.apiToken.usageStatisticsEnabled": `${CORE}:core/src/main/java/jenkins/security/apitoken/ApiTokenPropertyConfiguration.java`,
   "security.globalJobDslSecurityConfiguration.useScriptSecurity": `${JOB_DSL}:job-dsl-plugin/src/main/groovy/javaposse/jobdsl/plugin/GlobalJobDslSecurityConfiguration.groovy useScriptSecurity`,
+  "unclassified.lockableResourcesManager.declaredResources[].name": `${LOCKS}:src/main/java/org/jenkins/plugins/lockableresources/LockableResource.java @DataBoundConstructor LockableResource(name); LockableResourcesManager.setDeclaredResources; src/test/resources/org/jenkins/plugins/lockableresources/configuration-as-code.yml`,
+  "unclassified.lockableResourcesManager.declaredResources[].description": `${LOCKS}:src/main/java/org/jenkins/plugins/lockableresources/LockableResource.java @DataBoundSetter setDescription`,
   "unclassified.location.url": `${CORE}:core/src/main/java/jenkins/model/JenkinsLocationConfiguration.java @Symbol("location"), setUrl`,
   "jobs[].script": `${JOB_DSL}:job-dsl-plugin/src/main/java/javaposse/jobdsl/plugin/casc/SeedJobConfigurator.java root "jobs"`,
 };
@@ -169,6 +172,7 @@ describe("JCasC attributes against the pinned core and plugins", () => {
     assert.equal(pinned.get("kubernetes"), "4423.vb_59f230b_ce53");
     assert.equal(pinned.get("azure-ad"), "699.v6dd03c77b_981");
     assert.equal(pinned.get("job-dsl"), "3654.vdf58f53e2d15");
+    assert.equal(pinned.get("lockable-resources"), "1539.v4db_b_fc1cc115");
     assert.ok(pinned.has("matrix-auth"));
     // credentials and plain-credentials come as dependencies of credentials-binding, azure-ad
     // and kubernetes (azure-ad-plugin@699.v6dd03c77b_981:pom.xml lists plain-credentials).

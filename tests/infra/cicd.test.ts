@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { parse as parseYaml } from "yaml";
 import {
-  AGENT_SERVICE_ACCOUNTS,
+  agentServiceAccount,
   DEPLOY_ASSIGNABLE_ROLES,
   JENKINS_CHART,
   JENKINS_CHART_REPOSITORY,
@@ -48,6 +48,9 @@ const VAULT_SECRET = "azure-native:keyvault:Secret";
 const SUBSCRIPTION = `/subscriptions/${MOCK_AZURE.subscriptionId}`;
 const RESOURCE_GROUP_ID = `${SUBSCRIPTION}/resourceGroups/rg-hire-test`;
 const CLUSTER_ID = `${RESOURCE_GROUP_ID}/providers/Microsoft.ContainerService/managedClusters/aks-hire-test`;
+/** A second target stack, deployed by the same Jenkins. */
+const DEV_RESOURCE_GROUP_ID = `/subscriptions/${MOCK_AZURE.subscriptionId}/resourceGroups/rg-hire-dev`;
+const DEV_CLUSTER_ID = `${DEV_RESOURCE_GROUP_ID}/providers/Microsoft.ContainerService/managedClusters/aks-hire-dev`;
 const STATE_ACCOUNT_ID = `${SUBSCRIPTION}/resourceGroups/rg-hire-state/providers/Microsoft.Storage/storageAccounts/sthirestate`;
 const SECRETS_KEY_ID = `${SUBSCRIPTION}/resourceGroups/rg-hire-state/providers/Microsoft.KeyVault/vaults/kv-hire-state/keys/pulumi`;
 const OIDC_ISSUER = `https://westeurope.oic.prod-aks.azure.com/${MOCK_AZURE.tenantId}/5f0c8e2a-1b3d-4c5e-8f70-9a1b2c3d4e5f/`;
@@ -71,6 +74,7 @@ const localArgs = (overrides: Partial<JenkinsArgs> = {}): JenkinsArgs => ({
   namespace: "jenkins",
   repositoryUrl: REPOSITORY_URL,
   signIn: { realm: "local" },
+  targets: [{ stack: "local" }],
   approvers: ["admin"],
   ingress: { enabled: false },
   ...overrides,
@@ -83,13 +87,18 @@ const azureArgs = (
   localArgs({
     signIn: { realm: "entra", clientId: ENTRA_CLIENT_ID, tenantId: MOCK_AZURE.tenantId },
     approvers: [`group:${APPROVER_GROUP}`, APPROVER_USER],
+    targets: [
+      { stack: "prod", azure: { resourceGroupId: RESOURCE_GROUP_ID, clusterId: CLUSTER_ID } },
+      {
+        stack: "dev",
+        azure: { resourceGroupId: DEV_RESOURCE_GROUP_ID, clusterId: DEV_CLUSTER_ID },
+      },
+    ],
     azure: {
       scope: testScope(),
       subscriptionId: MOCK_AZURE.subscriptionId,
       tenantId: MOCK_AZURE.tenantId,
       oidcIssuerUrl: OIDC_ISSUER,
-      clusterId: CLUSTER_ID,
-      resourceGroupId: RESOURCE_GROUP_ID,
       keyVaultName: "kv-hire-test-ab12c",
       stateStorageAccountId: STATE_ACCOUNT_ID,
       secretsKeyId: SECRETS_KEY_ID,
@@ -289,8 +298,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
   });
 
   it("has no identity client ids off Azure", async () => {
-    assert.equal(await valueOf(run.component.previewIdentityClientId), undefined);
-    assert.equal(await valueOf(run.component.deployIdentityClientId), undefined);
+    assert.deepEqual(await valueOf(run.component.identityClientIds), {});
   });
 
   it("enforces the restricted Pod Security Standard on the controller's and both agent namespaces", () => {
@@ -423,8 +431,18 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
       ]),
       [
         ["pulumi-test", "pulumi-test", "jenkins-agents", "jenkins-agent-test"],
-        ["pulumi-preview", "pulumi-preview", "jenkins-agents", "jenkins-agent-preview"],
-        ["pulumi-deploy", "pulumi-deploy", "jenkins-deploy", "jenkins-agent-deploy"],
+        [
+          "pulumi-preview-local",
+          "pulumi-preview-local",
+          "jenkins-agents",
+          "jenkins-agent-preview-local",
+        ],
+        [
+          "pulumi-deploy-local",
+          "pulumi-deploy-local",
+          "jenkins-deploy",
+          "jenkins-agent-deploy-local",
+        ],
       ],
     );
   });
@@ -465,7 +483,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
 
   it("discovers pull requests and branches other than main through the GitHub branch source", () => {
     const jobs = list(jcasc.jobs, "jobs").map((job) => String(object(job, "job").script));
-    assert.equal(jobs.length, 2);
+    assert.equal(jobs.length, 3, "branches and pull requests, main, nightly drift");
     const [changes = ""] = jobs;
     assert.match(changes, /^multibranchPipelineJob\('hiring-infra'\)/);
     for (const line of [
@@ -490,6 +508,23 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     );
   });
 
+  it("runs the nightly drift report from main's Jenkinsfile.drift, outside the deploy folder", () => {
+    const [, , drift = ""] = list(jcasc.jobs, "jobs").map((job) =>
+      String(object(job, "job").script),
+    );
+    assert.match(drift, /^pipelineJob\('hiring-infra-drift'\) \{/);
+    for (const line of [
+      `url('${REPOSITORY_URL}')`,
+      "credentials('git-credentials')",
+      "branch('main')",
+      "scriptPath('Jenkinsfile.drift')",
+      "cron { spec('H 2 * * *') }",
+    ]) {
+      assert.ok(drift.includes(line), line);
+    }
+    assert.doesNotMatch(drift, /deploy\//, "not in the folder that may use the deploy cloud");
+  });
+
   it("builds main only in a job inside the one folder permitted the deploy cloud", () => {
     const [, deploy = ""] = list(jcasc.jobs, "jobs").map((job) =>
       String(object(job, "job").script),
@@ -512,9 +547,9 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
         return [metadata.name, metadata.namespace];
       }),
       [
-        [AGENT_SERVICE_ACCOUNTS.test, "jenkins-agents"],
-        [AGENT_SERVICE_ACCOUNTS.preview, "jenkins-agents"],
-        [AGENT_SERVICE_ACCOUNTS.deploy, "jenkins-deploy"],
+        [agentServiceAccount("test"), "jenkins-agents"],
+        [agentServiceAccount("preview", "local"), "jenkins-agents"],
+        [agentServiceAccount("deploy", "local"), "jenkins-deploy"],
       ],
     );
     for (const account of accounts) {
@@ -674,8 +709,10 @@ const rolesOf = (
   );
 };
 
-const PREVIEW_PRINCIPAL = stableGuid("jenkins-preview-identity:principal");
-const DEPLOY_PRINCIPAL = stableGuid("jenkins-deploy-identity:principal");
+const PREVIEW_PRINCIPAL = stableGuid("jenkins-preview-prod-identity:principal");
+const DEPLOY_PRINCIPAL = stableGuid("jenkins-deploy-prod-identity:principal");
+const DEV_PREVIEW_PRINCIPAL = stableGuid("jenkins-preview-dev-identity:principal");
+const DEV_DEPLOY_PRINCIPAL = stableGuid("jenkins-deploy-dev-identity:principal");
 
 describe("Jenkins on Azure (workload identities, state and secrets key given)", () => {
   let run: Run;
@@ -713,11 +750,16 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     assert.deepEqual(secret.inputs.tags, testScope().tags);
   });
 
-  it("creates a user-assigned identity per identity-bearing agent kind, named and tagged by the scope", () => {
+  it("creates a preview and a deploy identity per target stack, with Jenkins, named and tagged by its scope", () => {
     const identities = ofType(run.resources, IDENTITY);
     assert.deepEqual(
       identities.map((identity) => identity.inputs.resourceName),
-      ["id-hire-test-jenkins-preview", "id-hire-test-jenkins-deploy"],
+      [
+        "id-hire-test-jenkins-preview-prod",
+        "id-hire-test-jenkins-deploy-prod",
+        "id-hire-test-jenkins-preview-dev",
+        "id-hire-test-jenkins-deploy-dev",
+      ],
     );
     for (const identity of identities) {
       assert.equal(identity.inputs.location, "westeurope");
@@ -726,7 +768,7 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     }
   });
 
-  it("federates each identity with its agent service account through the cluster's OIDC issuer", () => {
+  it("federates each identity with its stack's agent service account through the CI cluster's OIDC issuer", () => {
     const federations = ofType(run.resources, FEDERATION);
     assert.deepEqual(
       federations.map((federation) => [
@@ -735,33 +777,31 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
         federation.inputs.subject,
         federation.inputs.audiences,
       ]),
-      [
+      ["prod", "dev"].flatMap((stack) => [
         [
-          "id-hire-test-jenkins-preview",
+          `id-hire-test-jenkins-preview-${stack}`,
           OIDC_ISSUER,
-          "system:serviceaccount:jenkins-agents:jenkins-agent-preview",
+          `system:serviceaccount:jenkins-agents:jenkins-agent-preview-${stack}`,
           ["api://AzureADTokenExchange"],
         ],
         [
-          "id-hire-test-jenkins-deploy",
+          `id-hire-test-jenkins-deploy-${stack}`,
           OIDC_ISSUER,
-          "system:serviceaccount:jenkins-deploy:jenkins-agent-deploy",
+          `system:serviceaccount:jenkins-deploy:jenkins-agent-deploy-${stack}`,
           ["api://AzureADTokenExchange"],
         ],
-      ],
+      ]),
     );
   });
 
   it("annotates the preview and deploy service accounts with their identity's client id", async () => {
-    const accounts = ofType(run.resources, SERVICE_ACCOUNT).filter(
-      (account) =>
-        account.name.endsWith("preview-service-account") ||
-        account.name.endsWith("-deploy-service-account"),
+    const accounts = ofType(run.resources, SERVICE_ACCOUNT).filter((account) =>
+      /-(preview|deploy)-(prod|dev)-service-account$/.test(account.name),
     );
-    const expected = [
-      ["jenkins-agent-preview", stableGuid("jenkins-preview-identity:client")],
-      ["jenkins-agent-deploy", stableGuid("jenkins-deploy-identity:client")],
-    ];
+    const expected = ["prod", "dev"].flatMap((stack) => [
+      [`jenkins-agent-preview-${stack}`, stableGuid(`jenkins-preview-${stack}-identity:client`)],
+      [`jenkins-agent-deploy-${stack}`, stableGuid(`jenkins-deploy-${stack}-identity:client`)],
+    ]);
     assert.deepEqual(
       accounts.map((account) => {
         const metadata = object(account.inputs.metadata, "metadata");
@@ -772,8 +812,10 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
       }),
       expected,
     );
-    assert.equal(await valueOf(run.component.previewIdentityClientId), expected[0]?.[1]);
-    assert.equal(await valueOf(run.component.deployIdentityClientId), expected[1]?.[1]);
+    assert.deepEqual(await valueOf(run.component.identityClientIds), {
+      prod: { preview: expected[0]?.[1], deploy: expected[1]?.[1] },
+      dev: { preview: expected[2]?.[1], deploy: expected[3]?.[1] },
+    });
   });
 
   it("labels the preview and deploy pods for the workload identity webhook, never the test pod", () => {
@@ -784,8 +826,10 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     });
     assert.deepEqual(labelled, [
       ["pulumi-test", undefined],
-      ["pulumi-preview", "true"],
-      ["pulumi-deploy", "true"],
+      ["pulumi-preview-prod", "true"],
+      ["pulumi-preview-dev", "true"],
+      ["pulumi-deploy-prod", "true"],
+      ["pulumi-deploy-dev", "true"],
     ]);
     const test = ofType(run.resources, SERVICE_ACCOUNT).find((a) =>
       a.name.endsWith("-test-service-account"),
@@ -836,7 +880,59 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     );
   });
 
-  it("declares the pipelines' environment in JCasC, the subscription included on Azure", async () => {
+  it("gives each target stack's identities roles on that stack only", () => {
+    assert.deepEqual(
+      rolesOf(run.resources, DEV_PREVIEW_PRINCIPAL),
+      sortedGrants([
+        ["reader", DEV_RESOURCE_GROUP_ID],
+        ["aksClusterUser", DEV_CLUSTER_ID],
+        ["aksRbacReader", DEV_CLUSTER_ID],
+        ["keyVaultCryptoUser", SECRETS_KEY_ID],
+        ["storageBlobDataReader", STATE_ACCOUNT_ID],
+      ]),
+    );
+    assert.deepEqual(
+      rolesOf(run.resources, DEV_DEPLOY_PRINCIPAL),
+      sortedGrants([
+        ["contributor", DEV_RESOURCE_GROUP_ID],
+        ["roleBasedAccessControlAdministrator", DEV_RESOURCE_GROUP_ID],
+        ["aksClusterUser", DEV_CLUSTER_ID],
+        ["aksRbacClusterAdmin", DEV_CLUSTER_ID],
+        ["keyVaultCryptoUser", SECRETS_KEY_ID],
+        ["storageBlobDataContributor", STATE_ACCOUNT_ID],
+      ]),
+    );
+    for (const [, scope] of rolesOf(run.resources, DEPLOY_PRINCIPAL)) {
+      assert.ok(!scope.includes("rg-hire-dev"), scope);
+    }
+  });
+
+  it("addresses each stack's subscription from its agents and declares one lock per stack", () => {
+    const document = jcascOf(values);
+    const subscriptions = podTemplates(document).map((template) => {
+      const pod = object(parseYaml(String(template.yaml)), "pod");
+      const [, pulumiContainer] = list(object(pod.spec, "spec").containers, "containers");
+      const env = list(object(pulumiContainer, "pulumi").env, "env").map((v) => object(v, "env"));
+      return [template.name, env.find((v) => v.name === "ARM_SUBSCRIPTION_ID")?.value];
+    });
+    assert.deepEqual(subscriptions, [
+      ["pulumi-test", undefined],
+      ["pulumi-preview-prod", MOCK_AZURE.subscriptionId],
+      ["pulumi-preview-dev", MOCK_AZURE.subscriptionId],
+      ["pulumi-deploy-prod", MOCK_AZURE.subscriptionId],
+      ["pulumi-deploy-dev", MOCK_AZURE.subscriptionId],
+    ]);
+    const manager = object(
+      object(document.unclassified, "unclassified").lockableResourcesManager,
+      "locks",
+    );
+    assert.deepEqual(
+      list(manager.declaredResources, "declared").map((lock) => object(lock, "lock").name),
+      ["hiring-infra-prod", "hiring-infra-dev"],
+    );
+  });
+
+  it("declares the pipelines' environment in JCasC", async () => {
     const withEnvironment = await build(
       azureArgs({
         pipelineEnvironment: {
@@ -852,7 +948,6 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     const [properties] = list(object(document.jenkins, "jenkins").globalNodeProperties, "p");
     const env = list(object(object(properties, "p").envVars, "envVars").env, "env");
     assert.deepEqual(env.slice(1), [
-      { key: "ARM_SUBSCRIPTION_ID", value: MOCK_AZURE.subscriptionId },
       { key: "PULUMI_BACKEND_URL", value: "azblob://pulumi-state?storage_account=sthirestate" },
     ]);
   });
@@ -863,37 +958,42 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
         BuiltInRole.roleBasedAccessControlAdministrator,
       ),
     );
-    assert.equal(rbacAdmin.length, 1);
-    const [assignment] = rbacAdmin;
-    assert.ok(assignment);
-    assert.equal(assignment.inputs.conditionVersion, "2.0");
-    const condition = String(assignment.inputs.condition);
-    for (const role of DEPLOY_ASSIGNABLE_ROLES) {
-      assert.ok(condition.includes(BuiltInRole[role]), role);
+    assert.equal(rbacAdmin.length, 2, "one per target stack");
+    for (const assignment of rbacAdmin) {
+      assert.equal(assignment.inputs.conditionVersion, "2.0");
+      const condition = String(assignment.inputs.condition);
+      for (const role of DEPLOY_ASSIGNABLE_ROLES) {
+        assert.ok(condition.includes(BuiltInRole[role]), role);
+      }
+      for (const privileged of [
+        "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
+        "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", // User Access Administrator
+        BuiltInRole.contributor,
+        BuiltInRole.roleBasedAccessControlAdministrator,
+        BuiltInRole.aksRbacClusterAdmin,
+      ]) {
+        assert.ok(!condition.includes(privileged), privileged);
+      }
+      assert.match(condition, /roleAssignments\/write.*PrincipalType.*'ServicePrincipal', 'Group'/);
+      assert.match(condition, /roleAssignments\/delete/);
     }
-    for (const privileged of [
-      "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
-      "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", // User Access Administrator
-      BuiltInRole.contributor,
-      BuiltInRole.roleBasedAccessControlAdministrator,
-      BuiltInRole.aksRbacClusterAdmin,
-    ]) {
-      assert.ok(!condition.includes(privileged), privileged);
-    }
-    assert.match(condition, /roleAssignments\/write.*PrincipalType.*'ServicePrincipal', 'Group'/);
-    assert.match(condition, /roleAssignments\/delete/);
   });
 
   it("never grants a role on a subscription, sets the principal type and says why", () => {
     const assignments = ofType(run.resources, ROLE_ASSIGNMENT);
-    assert.equal(assignments.length, 11);
+    // 5 preview + 6 deploy roles for each of the two stacks.
+    assert.equal(assignments.length, 22);
     const ownerOrContributor = ["8e3af657-a8ff-443c-a75c-2fe8c4bcb635", BuiltInRole.contributor];
     for (const assignment of assignments) {
       const scope = String(assignment.inputs.scope);
       assert.doesNotMatch(scope, /^\/subscriptions\/[^/]+\/?$/, assignment.name);
       const guid = String(assignment.inputs.roleDefinitionId).split("/").pop() ?? "";
       if (ownerOrContributor.includes(guid)) {
-        assert.equal(scope, RESOURCE_GROUP_ID, assignment.name);
+        assert.equal(
+          scope,
+          assignment.name.includes("-dev-") ? DEV_RESOURCE_GROUP_ID : RESOURCE_GROUP_ID,
+          assignment.name,
+        );
       }
       assert.equal(assignment.inputs.principalType, "ServicePrincipal");
       assert.ok(String(assignment.inputs.description).length > 20, assignment.name);
@@ -925,7 +1025,7 @@ describe("Jenkins in a preview", () => {
     const run = await build(azureArgs(), { preview: true });
     const values = releaseValues(run.resources);
     assert.equal(values.controller.installPlugins.length, JENKINS_PLUGINS.length);
-    assert.equal(podTemplates(jcascOf(values)).length, 3);
+    assert.equal(podTemplates(jcascOf(values)).length, 5, "test, and preview and deploy per stack");
   });
 });
 
@@ -1039,7 +1139,7 @@ describe("jenkinsChartValues and jcascConfig (pure)", () => {
     );
     assert.deepEqual(
       podTemplates(document).map((template) => template.namespace),
-      ["ci-agents", "ci-agents", "ci-deploy"],
+      ["ci-agents", "ci-agents", "ci-agents", "ci-deploy", "ci-deploy"],
     );
   });
 
@@ -1168,6 +1268,22 @@ describe("Jenkins argument validation", () => {
     await assertRejected(
       azureArgs({ signIn: { realm: "entra", clientId: "jenkins", tenantId: MOCK_AZURE.tenantId } }),
       /- signIn\.clientId: expected a lowercase GUID/,
+    );
+  });
+
+  it("rejects no target, a target twice, a bad stack name, and targets without scopes on Azure", async () => {
+    await assertRejected(localArgs({ targets: [] }), /- targets: expected at least one stack/);
+    await assertRejected(
+      localArgs({ targets: [{ stack: "local" }, { stack: "local" }] }),
+      /- targets\[1\]\.stack: expected each stack once/,
+    );
+    await assertRejected(
+      localArgs({ targets: [{ stack: "Prod_EU" }] }),
+      /- targets\[0\]\.stack: expected a stack name of 1-30 lowercase letters/,
+    );
+    await assertRejected(
+      azureArgs({ targets: [{ stack: "prod" }] }),
+      /- targets\[0\]\.azure: expected the stack's resource group and cluster ids/,
     );
   });
 

@@ -12,6 +12,8 @@ import {
 const dev = readStackConfigFile("dev");
 const prod = readStackConfigFile("prod");
 const local = readStackConfigFile("local");
+const DEV_GROUP = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-hire-dev";
+const DEV_CLUSTER = `${DEV_GROUP}/providers/Microsoft.ContainerService/managedClusters/aks-hire-dev`;
 
 /** Runs the program with `config` and returns the ConfigError, proving nothing was registered. */
 async function configErrorOf(stack: string, config: RawConfig): Promise<ConfigError> {
@@ -60,7 +62,9 @@ describe("committed stack files", () => {
     assert.equal(config.database.storageAutoGrow, true);
     assert.equal(config.database.administratorLogin, "hiringadmin");
     assert.equal(config.registry.untaggedRetentionDays, 7);
-    assert.equal(config.cicd.enabled, true);
+    // dev is deployed by the Jenkins prod hosts, so it installs none of its own.
+    assert.equal(config.cicd.enabled, false);
+    assert.deepEqual(config.cicd.targets, []);
   });
 
   it("keeps a numeric-looking scalar such as a cost centre a string", () => {
@@ -242,18 +246,24 @@ describe("bad config fails before any resource is registered, naming the key", (
     },
     {
       title: "plain http repository",
+      base: prod,
+      stack: "prod",
       change: { "cicd.repositoryUrl": "http://example.com/repo.git" },
       key: "cicd.repositoryUrl",
       mentions: "https://",
     },
     {
       title: "Jenkins without approvers",
+      base: prod,
+      stack: "prod",
       change: { "cicd.approvers": [] },
       key: "cicd.approvers",
       mentions: "at least one approver",
     },
     {
       title: "an approver named where Entra sign-in knows only object ids",
+      base: prod,
+      stack: "prod",
       change: { "cicd.approvers": ["group:platform-team"] },
       key: "cicd.approvers[0]",
       mentions: "Entra group object id",
@@ -283,15 +293,47 @@ describe("bad config fails before any resource is registered, naming the key", (
     },
     {
       title: "an Entra app registration id that is not a GUID",
+      base: prod,
+      stack: "prod",
       change: { "cicd.signIn.clientId": "jenkins-app" },
       key: "cicd.signIn.clientId",
       mentions: "lowercase GUID",
     },
     {
       title: "an ingress without a host",
+      base: prod,
+      stack: "prod",
       change: { "cicd.ingress": { enabled: true, tlsSecretName: "jenkins-tls" } },
       key: "cicd.ingress.host",
       mentions: "lowercase DNS name",
+    },
+    {
+      title: "a CI egress range the CI stack's own API server does not admit",
+      base: prod,
+      stack: "prod",
+      change: { "cicd.egressIpRanges": ["192.0.2.1/32"] },
+      key: "cicd.egressIpRanges[0]",
+      mentions: "inside cluster.apiServer.authorizedIpRanges",
+    },
+    {
+      title: "the CI stack listed as its own target",
+      base: prod,
+      stack: "prod",
+      change: {
+        "cicd.targets": [{ stack: "prod", resourceGroupId: DEV_GROUP, clusterId: DEV_CLUSTER }],
+      },
+      key: "cicd.targets[0].stack",
+      mentions: "expected each stack once",
+    },
+    {
+      title: "a target whose resource group id is not one",
+      base: prod,
+      stack: "prod",
+      change: {
+        "cicd.targets": [{ stack: "dev", resourceGroupId: "rg-hire-dev", clusterId: DEV_CLUSTER }],
+      },
+      key: "cicd.targets[0].resourceGroupId",
+      mentions: "resource id of a resource group",
     },
     {
       title: "state storage that is not an Azure resource id",

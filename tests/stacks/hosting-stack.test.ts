@@ -265,7 +265,7 @@ describe("hosting stack composition", () => {
       assert.equal(annotations?.["azure.workload.identity/client-id"], undefined, account.name);
     }
     assert.ok(local.resources.some((r) => r.type === "kubernetes:helm.sh/v3:Release"));
-    assert.equal(local.outputs.jenkinsPreviewIdentityClientId?.value, undefined);
+    assert.deepEqual(local.outputs.jenkinsIdentityClientIds?.value, {});
   });
 
   it("gives each of dev's three apps its own namespace, quota and default-deny policy", () => {
@@ -369,6 +369,39 @@ describe("hosting stack composition", () => {
       PULUMI_BACKEND_URL: "file:///srv/pulumi",
     });
     assert.deepEqual(pipelineEnvironment(undefined), {});
+  });
+
+  it("runs one Jenkins, in prod, with a preview and a deploy identity per stack it deploys", () => {
+    assert.equal(dev.resources.filter((r) => r.type === "hiring:cicd:Jenkins").length, 0);
+    assert.equal(prod.resources.filter((r) => r.type === "hiring:cicd:Jenkins").length, 1);
+    const identities = prod.resources
+      .filter((r) => r.type === "azure-native:managedidentity:UserAssignedIdentity")
+      .map((r) => String(r.inputs.resourceName))
+      .filter((name) => name.includes("jenkins"));
+    assert.deepEqual(identities.sort(), [
+      "id-hire-prod-jenkins-deploy-dev",
+      "id-hire-prod-jenkins-deploy-prod",
+      "id-hire-prod-jenkins-preview-dev",
+      "id-hire-prod-jenkins-preview-prod",
+    ]);
+    const issuer = prod.outputs.oidcIssuerUrl?.value;
+    const federations = prod.resources.filter(
+      (r) => r.type === "azure-native:managedidentity:FederatedIdentityCredential",
+    );
+    assert.equal(federations.length, 4);
+    for (const federation of federations) {
+      assert.equal(federation.inputs.issuer, issuer, "the CI cluster's issuer");
+    }
+    // dev's identities hold roles on dev's resource group, as prod's cicd.targets names it.
+    const devScopes = prod.resources
+      .filter(
+        (r) => r.type === "azure-native:authorization:RoleAssignment" && r.name.includes("-dev-"),
+      )
+      .map((r) => String(r.inputs.scope));
+    assert.ok(devScopes.length > 0);
+    for (const scope of devScopes) {
+      assert.match(scope, /^\/subscriptions\/[^/]+\/resourceGroups\/rg-hire-dev(\/|$)/, scope);
+    }
   });
 
   it("leaves Jenkins out when cicd.enabled is false", async () => {
