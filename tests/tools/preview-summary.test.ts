@@ -4,16 +4,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { main, type SummaryIo } from "../../tools/preview-summary/cli";
+import { EXIT_CODES, gate } from "../../tools/preview-summary/gate";
 import {
-  EXIT_CODES,
-  gate,
   parsePolicyEvents,
   parsePreview,
   PreviewFormatError,
-  renderMarkdown,
-  summarise,
-  type PreviewSummary,
-} from "../../tools/preview-summary/summarise";
+} from "../../tools/preview-summary/parse";
+import { renderMarkdown } from "../../tools/preview-summary/render";
+import { summarise, type PreviewSummary } from "../../tools/preview-summary/summarise";
 
 const FIXTURES = path.join(__dirname, "fixtures", "preview");
 const fixture = (name: string): string => path.join(FIXTURES, name);

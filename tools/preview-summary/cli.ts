@@ -1,16 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import {
-  EXIT_CODES,
-  describeRemoval,
-  gate,
-  parsePolicyEvents,
-  parsePreview,
-  PreviewFormatError,
-  renderMarkdown,
-  summarise,
-  type ExitCode,
-} from "./summarise";
+import { EXIT_CODES, describeRemoval, gate, type ExitCode } from "./gate";
+import { parsePolicyEvents, parsePreview, PreviewFormatError } from "./parse";
+import { renderMarkdown } from "./render";
+import { summarise } from "./summarise";
 
 const USAGE = `Usage:
   npm run preview-summary -- <preview.json | -> [--out summary.md]
