@@ -1,7 +1,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { EXIT_CODES, describeRemoval, gate, type ExitCode } from "./gate";
-import { parsePolicyEvents, parsePreview, PreviewFormatError } from "./parse";
+import {
+  checkEventLogMatches,
+  parseEventLog,
+  parsePreview,
+  PreviewFormatError,
+  type PolicyEvent,
+} from "./parse";
 import { renderMarkdown } from "./render";
 import { summarise } from "./summarise";
 
@@ -67,10 +73,12 @@ async function run(argv: readonly string[], io: SummaryIo): Promise<ExitCode> {
   }
   const source = file === "-" ? "stdin" : file;
   const digest = parsePreview(await readInput(file, io), source);
-  const policyEvents =
-    values.events === undefined
-      ? undefined
-      : parsePolicyEvents(await readInput(values.events, io), values.events);
+  let policyEvents: readonly PolicyEvent[] | undefined;
+  if (values.events !== undefined) {
+    const log = parseEventLog(await readInput(values.events, io), values.events);
+    checkEventLogMatches(digest, log, { preview: source, events: values.events });
+    policyEvents = log.policyEvents;
+  }
 
   const summary = summarise(digest, policyEvents);
   const verdict = gate(summary, { allow: values["allow-replace"] });

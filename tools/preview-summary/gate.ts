@@ -2,7 +2,7 @@
  * The gate: the summariser's exit code for Jenkins, from a {@link PreviewSummary}.
  */
 import { plural } from "./text";
-import type { PreviewSummary, Removal } from "./summarise";
+import { isAtRisk, type PreviewSummary, type Removal } from "./summarise";
 
 /**
  * The summariser's exit codes, for Jenkins to gate on. When several apply the highest wins, except
@@ -67,7 +67,7 @@ export function describeRemoval(removal: Removal): string {
  * else 0.
  */
 export function gate(summary: PreviewSummary, options: GateOptions): GateResult {
-  const atRisk = summary.removals.filter((removal) => removal.stateful || removal.protected);
+  const atRisk = summary.removals.filter(isAtRisk);
   const allowed = atRisk.filter((removal) =>
     options.allow.some((entry) => matches(entry, removal)),
   );

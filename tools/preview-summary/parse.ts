@@ -46,12 +46,20 @@ export const DIFF_KINDS = [
 /** A property diff kind. */
 export type DiffKind = (typeof DIFF_KINDS)[number];
 
-/** Steps that replace the resource: the old one is deleted once the new one exists (or before). */
 /** Policy enforcement levels (`apitype.EnforcementLevel`). */
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 
 /** A policy enforcement level. */
 export type EnforcementLevel = (typeof ENFORCEMENT_LEVELS)[number];
+
+/**
+ * Policy severities (`apitype.PolicySeverity`, pulumi/pulumi@v3.259.0:sdk/go/common/apitype/policy.go);
+ * the event carries `""` or leaves the field out when a policy sets none.
+ */
+export const POLICY_SEVERITIES = ["low", "medium", "high", "critical"] as const;
+
+/** A policy severity. */
+export type PolicySeverity = (typeof POLICY_SEVERITIES)[number];
 
 // ---------------------------------------------------------------------------------------------
 // The input formats. Unknown fields are allowed (newer CLIs add some); the values this tool
@@ -77,6 +85,9 @@ const resourceStateSchema = z.looseObject({
   parent: z.string().optional(),
   protect: z.boolean().optional(),
   provider: z.string().optional(),
+  // Pulumi leaves the cloud resource in place when it deletes one of these from the stack
+  // (`DeleteStep.Apply`, pulumi/pulumi@v3.259.0:pkg/resource/deploy/step.go).
+  retainOnDelete: z.boolean().optional(),
 });
 
 const propertyDiffSchema = z.looseObject({
@@ -145,14 +156,41 @@ const policyEventSchema = z.looseObject({
     error: (issue) =>
       `unknown enforcement level ${JSON.stringify(issue.input)}; expected one of ${ENFORCEMENT_LEVELS.join(", ")}`,
   }),
+  severity: z
+    .enum([...POLICY_SEVERITIES, ""], {
+      error: (issue) =>
+        `unknown severity ${JSON.stringify(issue.input)}; expected one of ${POLICY_SEVERITIES.join(", ")}`,
+    })
+    .optional(),
 });
 
-/** `apitype.EngineEvent`: exactly one payload field is set; only policy events are read here. */
+/** `apitype.StepEventMetadata`, of which only the URN is read (to tie the log to the preview). */
+const stepMetadataSchema = z.looseObject({ metadata: z.looseObject({ urn }) });
+
+/**
+ * `apitype.EngineEvent` (pulumi/pulumi@v3.259.0:sdk/go/common/apitype/events.go): exactly one
+ * payload field is set. Policy events are read for the report; the URNs of resource and
+ * diagnostic events and the summary's `isPreview` tie the log to the preview it came with.
+ */
 const engineEventSchema = z.looseObject({
   sequence: z.number().int(),
   timestamp: z.number().optional(),
   policyEvent: policyEventSchema.optional(),
+  diagnosticEvent: z.looseObject({ urn: z.string().optional() }).optional(),
+  resourcePreEvent: stepMetadataSchema.optional(),
+  resOutputsEvent: stepMetadataSchema.optional(),
+  // `isPreview` has no `omitempty`: every CLI that writes it writes it.
+  summaryEvent: z.looseObject({ isPreview: z.boolean().optional() }).optional(),
 });
+
+/** What an engine event log says, as far as the summariser reads it. */
+export interface EventLog {
+  readonly policyEvents: readonly PolicyEvent[];
+  /** Every `<project>/<stack>` a URN in the log names. */
+  readonly targets: ReadonlySet<string>;
+  /** The summary event's `isPreview`; undefined when the log has no summary event. */
+  readonly isPreview?: boolean;
+}
 
 /** A policy violation as the engine event stream reports it. */
 export type PolicyEvent = z.infer<typeof policyEventSchema>;
@@ -232,12 +270,26 @@ export function parsePreview(text: string, source = "preview"): PreviewDigest {
   return parsed.data;
 }
 
+/** The stack and project a URN names (`urn:pulumi:<stack>::<project>::...`). */
+export function targetOfUrn(resourceUrn: string): { stack: string; project: string } | undefined {
+  const [, stack, project] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(resourceUrn) ?? [];
+  return stack !== undefined && project !== undefined ? { stack, project } : undefined;
+}
+
+function targetKey(resourceUrn: string): string | undefined {
+  const target = targetOfUrn(resourceUrn);
+  return target && `${target.project}/${target.stack}`;
+}
+
 /**
- * Reads the policy violations out of an engine event log (one `apitype.EngineEvent` JSON object
- * per line, as `pulumi preview --event-log` writes it). Other events are skipped.
+ * Reads an engine event log (one `apitype.EngineEvent` JSON object per line, as
+ * `pulumi preview --event-log` writes it): its policy violations, the stacks its URNs name and
+ * whether it is a preview's. Other events are skipped.
  */
-export function parsePolicyEvents(text: string, source = "events"): PolicyEvent[] {
+export function parseEventLog(text: string, source = "events"): EventLog {
   const violations: PolicyEvent[] = [];
+  const targets = new Set<string>();
+  let isPreview: boolean | undefined;
   const lines = text.split(/\r?\n/);
   lines.forEach((line, index) => {
     if (line.trim() === "") {
@@ -254,9 +306,51 @@ export function parsePolicyEvents(text: string, source = "events"): PolicyEvent[
     if (!parsed.success) {
       throw new PreviewFormatError(formatIssues(parsed.error, where));
     }
-    if (parsed.data.policyEvent) {
-      violations.push(parsed.data.policyEvent);
+    const event = parsed.data;
+    if (event.policyEvent) {
+      violations.push(event.policyEvent);
+    }
+    for (const resourceUrn of [
+      event.policyEvent?.resourceUrn,
+      event.diagnosticEvent?.urn,
+      event.resourcePreEvent?.metadata.urn,
+      event.resOutputsEvent?.metadata.urn,
+    ]) {
+      const key = resourceUrn && targetKey(resourceUrn);
+      if (key) {
+        targets.add(key);
+      }
+    }
+    if (event.summaryEvent?.isPreview !== undefined) {
+      isPreview = event.summaryEvent.isPreview;
     }
   });
-  return violations;
+  return { policyEvents: violations, targets, ...(isPreview === undefined ? {} : { isPreview }) };
+}
+
+/**
+ * Refuses an event log that is not of this preview: one written by an update (`pulumi up`), or
+ * whose URNs name another stack or project. Its policy violations would otherwise be reported
+ * against a preview they were never raised on.
+ */
+export function checkEventLogMatches(
+  digest: PreviewDigest,
+  log: EventLog,
+  sources: { readonly preview: string; readonly events: string },
+): void {
+  if (log.isPreview === false) {
+    throw new PreviewFormatError(
+      `${sources.events}: this event log is of an update (summaryEvent.isPreview is false), ` +
+        `not of a preview; pass the log the same \`pulumi preview\` as ${sources.preview} wrote`,
+    );
+  }
+  const previewTargets = new Set((digest.steps ?? []).flatMap((step) => targetKey(step.urn) ?? []));
+  const foreign = [...log.targets].filter((target) => !previewTargets.has(target));
+  if (previewTargets.size > 0 && foreign.length > 0) {
+    throw new PreviewFormatError(
+      `${sources.events}: this event log is of ${foreign.map((t) => `\`${t}\``).join(", ")}, ` +
+        `but ${sources.preview} previews ${[...previewTargets].map((t) => `\`${t}\``).join(", ")} ` +
+        "(project/stack); pass the log the same `pulumi preview` wrote",
+    );
+  }
 }

@@ -3,7 +3,13 @@
  */
 import { EXIT_CODES, type GateResult } from "./gate";
 import type { StepOp } from "./parse";
-import { nameOfUrn, type PreviewSummary, type PropertyChange, type ResourceRef } from "./summarise";
+import {
+  isAtRisk,
+  nameOfUrn,
+  type PreviewSummary,
+  type PropertyChange,
+  type ResourceRef,
+} from "./summarise";
 import { cell, code, plural, tableCode } from "./text";
 
 /** Options of {@link renderMarkdown}. */
@@ -84,7 +90,7 @@ function verdictLines(verdict: GateResult): string[] {
 }
 
 function cautionCallout(summary: PreviewSummary, verdict?: GateResult): string | undefined {
-  const atRisk = summary.removals.filter((removal) => removal.stateful || removal.protected);
+  const atRisk = summary.removals.filter(isAtRisk);
   if (atRisk.length === 0) {
     return undefined;
   }
@@ -202,7 +208,11 @@ export async function renderMarkdown(
                 : "  - forced by: (the provider named no property)",
             );
           } else {
-            lines.push("  - no longer declared by the program");
+            lines.push(
+              removal.retained
+                ? "  - no longer declared by the program; `retainOnDelete`: Pulumi leaves it in the cloud"
+                : "  - no longer declared by the program",
+            );
           }
           if (removal.ops.length > 1) {
             lines.push(`  - steps: ${removal.ops.join(" → ")}`);
@@ -253,9 +263,10 @@ export async function renderMarkdown(
   } else {
     sections.push(
       markdownTable([
-        ["level", "policy", "resource", "message"],
+        ["level", "severity", "policy", "resource", "message"],
         ...summary.policyViolations.map((violation) => [
           violation.enforcementLevel,
+          violation.severity ?? "",
           `${tableCode(violation.policyName)} (${cell(violation.policyPack)}` +
             (violation.policyPackVersion ? `@${cell(violation.policyPackVersion)}` : "") +
             ")",

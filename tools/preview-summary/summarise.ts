@@ -2,14 +2,17 @@
  * The analysis of a parsed preview: what changes, what is replaced or deleted, which stateful or
  * protected resources are at risk, diagnostics and policy violations. Pure: no I/O, no Markdown.
  */
+import { isDeepStrictEqual, stripVTControlCharacters } from "node:util";
 import { STATEFUL_TYPES } from "../plan/resource-types";
-import type {
-  DiffKind,
-  EnforcementLevel,
-  PolicyEvent,
-  PreviewDigest,
-  PreviewStep,
-  StepOp,
+import {
+  targetOfUrn,
+  type DiffKind,
+  type EnforcementLevel,
+  type PolicyEvent,
+  type PolicySeverity,
+  type PreviewDigest,
+  type PreviewStep,
+  type StepOp,
 } from "./parse";
 
 /** Steps that replace the resource: the old one is deleted once the new one exists (or before). */
@@ -55,6 +58,20 @@ export interface Removal extends ResourceRef {
   readonly ops: readonly StepOp[];
   /** For a replacement: the properties that force it. */
   readonly causes: readonly PropertyChange[];
+  /**
+   * A deletion of a resource whose state has `retainOnDelete`: Pulumi drops it from the stack and
+   * leaves it in the cloud (`DeleteStep.Apply`, pulumi/pulumi@v3.259.0:pkg/resource/deploy/step.go),
+   * so no data is lost.
+   */
+  readonly retained: boolean;
+}
+
+/**
+ * Whether a removal can lose data: a stateful or protected resource replaced or deleted, unless
+ * the deletion leaves it in the cloud (`retainOnDelete`). The gate and the report both ask this.
+ */
+export function isAtRisk(removal: Removal): boolean {
+  return (removal.stateful || removal.protected) && !removal.retained;
 }
 
 /** A resource whose `protect` flag the preview turns on or off. */
@@ -76,6 +93,8 @@ export interface PolicyViolation {
   readonly policyPack: string;
   readonly policyPackVersion?: string;
   readonly policyName: string;
+  /** The policy's severity, when it declares one. */
+  readonly severity?: PolicySeverity;
   readonly urn?: string;
   readonly message: string;
 }
@@ -85,7 +104,11 @@ export interface PreviewSummary {
   /** From the steps' URNs; undefined when the preview has no steps. */
   readonly stack?: string;
   readonly project?: string;
-  /** Steps per operation, as printed (replacement steps counted separately). */
+  /**
+   * Steps per operation, as printed (replacement steps counted separately), less the steps that
+   * change nothing the program declares: `refresh` steps and `read` steps that read back what the
+   * state had (see {@link isLogicalChange}).
+   */
   readonly counts: Readonly<Partial<Record<StepOp, number>>>;
   /**
    * Unchanged resources: the engine's `changeSummary.same`. The steps list only shows the stack
@@ -127,9 +150,35 @@ function isUnder(path: string, key: string): boolean {
   return path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`);
 }
 
+/**
+ * With no structured diff (`detailedDiff: null`: providers that only name changed keys), the
+ * step's `diffReasons` may name computed outputs the program never set. The inputs are what the
+ * program changes, so compare the old and new inputs' top-level keys instead; `diffReasons` are
+ * the fallback only when a state carries no inputs.
+ */
+function inputChangesOf(step: PreviewStep): Record<string, { kind: DiffKind }> | undefined {
+  const before = step.oldState?.inputs;
+  const after = step.newState?.inputs;
+  if (step.detailedDiff || before === undefined || after === undefined) {
+    return undefined;
+  }
+  const changed: Record<string, { kind: DiffKind }> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!(key in before)) {
+      changed[key] = { kind: "add" };
+    } else if (!(key in after)) {
+      changed[key] = { kind: "delete" };
+    } else if (!isDeepStrictEqual(before[key], after[key])) {
+      changed[key] = { kind: "update" };
+    }
+  }
+  return changed;
+}
+
 function propertiesOf(step: PreviewStep): PropertyChange[] {
   const replaceReasons = step.replaceReasons ?? [];
-  const detailed = Object.entries(step.detailedDiff ?? {})
+  const inputChanges = inputChangesOf(step);
+  const detailed = Object.entries(step.detailedDiff ?? inputChanges ?? {})
     .sort(([left], [right]) => left.localeCompare(right))
     .map(([path, diff]) => ({
       path,
@@ -138,7 +187,9 @@ function propertiesOf(step: PreviewStep): PropertyChange[] {
         diff.kind.endsWith("-replace") || replaceReasons.some((reason) => isUnder(path, reason)),
     }));
   // Reasons are top-level keys; one the structured diff does not cover is still worth showing.
-  const reasons = [...new Set([...replaceReasons, ...(step.diffReasons ?? [])])]
+  const reasons = [
+    ...new Set([...replaceReasons, ...(inputChanges ? [] : (step.diffReasons ?? []))]),
+  ]
     .filter((reason) => !detailed.some((change) => isUnder(change.path, reason)))
     .sort((left, right) => left.localeCompare(right))
     .map((path) => ({ path, forcesReplacement: replaceReasons.includes(path) }));
@@ -146,13 +197,30 @@ function propertiesOf(step: PreviewStep): PropertyChange[] {
 }
 
 function cleanMessage(message: string): string {
-  return (
-    message
-      // Colour directives survive in raw engine events (`<{%reset%}>`, `<{%fg 1%}>`).
-      .replace(/<\{%[^%]*%\}>/g, "")
-      .replace(/^(?:error|warning): /, "")
-      .trim()
-  );
+  // Colour directives survive in raw engine events (`<{%reset%}>`, `<{%fg 1%}>`), and ANSI escapes
+  // that providers and programs print pass through `colors.Never.Colorize` (which only renders
+  // Pulumi's own directives) into the `--json` digest.
+  return stripVTControlCharacters(message.replace(/<\{%[^%]*%\}>/g, ""))
+    .replace(/^(?:error|warning): /, "")
+    .trim();
+}
+
+/**
+ * Whether a step changes something the program declares. `refresh` steps (`preview --refresh`,
+ * or a resource whose state has `refreshBeforeUpdate`) only read the cloud: `Logical()` is false
+ * and `changeSummary` leaves them out. A `read` step counts only when the outputs it read differ
+ * from the state's (`shouldRecordReadStep`). Both: pulumi/pulumi@v3.259.0:pkg/engine/update.go.
+ */
+export function isLogicalChange(step: PreviewStep): boolean {
+  if (step.op === "same" || step.op === "refresh") {
+    return false;
+  }
+  if (step.op === "read") {
+    const before = step.oldState?.outputs;
+    const after = step.newState?.outputs;
+    return before !== undefined && after !== undefined && !isDeepStrictEqual(before, after);
+  }
+  return true;
 }
 
 function mergeCauses(
@@ -183,7 +251,6 @@ export function summarise(
   const protectionChanges: ProtectionChange[] = [];
 
   for (const step of steps) {
-    counts[step.op] = (counts[step.op] ?? 0) + 1;
     const ref = refOf(step);
     if (step.oldState && step.newState) {
       const before = step.oldState.protect === true;
@@ -193,8 +260,13 @@ export function summarise(
       }
     }
     if (step.op === "same") {
+      counts.same = (counts.same ?? 0) + 1;
       continue;
     }
+    if (!isLogicalChange(step)) {
+      continue;
+    }
+    counts[step.op] = (counts[step.op] ?? 0) + 1;
     const properties = propertiesOf(step);
     changes.push({ ...ref, op: step.op, properties });
 
@@ -214,7 +286,13 @@ export function summarise(
             ops: [...seen.ops, step.op],
             causes: mergeCauses(seen.causes, causes),
           }
-        : { ...ref, action, ops: [step.op], causes },
+        : {
+            ...ref,
+            action,
+            ops: [step.op],
+            causes,
+            retained: action === "delete" && step.oldState?.retainOnDelete === true,
+          },
     );
   }
 
@@ -235,15 +313,16 @@ export function summarise(
     policyPack: event.policyPackName,
     ...(event.policyPackVersion ? { policyPackVersion: event.policyPackVersion } : {}),
     policyName: event.policyName,
+    ...(event.severity ? { severity: event.severity } : {}),
     ...(event.resourceUrn ? { urn: event.resourceUrn } : {}),
     message: cleanMessage(event.message),
   }));
 
-  const [, stack, project] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(steps[0]?.urn ?? "") ?? [];
+  const target = targetOfUrn(steps[0]?.urn ?? "");
 
   return {
-    ...(stack ? { stack } : {}),
-    ...(project ? { project } : {}),
+    ...(target?.stack ? { stack: target.stack } : {}),
+    ...(target?.project ? { project: target.project } : {}),
     counts,
     unchanged: digest.changeSummary?.same ?? counts.same ?? 0,
     changes,
