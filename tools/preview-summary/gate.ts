@@ -15,8 +15,13 @@ export const EXIT_CODES = {
   unreadableInput: 2,
   /** A stateful or protected resource would be replaced or deleted and is not in the allow list. */
   statefulChange: 3,
-  /** The preview reported errors or mandatory policy violations: Pulumi would not apply it. */
+  /**
+   * The preview reported errors or mandatory policy violations: Pulumi would not apply it. With
+   * `--drift`: the refresh preview reported errors, so drift is not fully known.
+   */
   previewFailed: 4,
+  /** With `--drift` only: a resource in the cloud no longer matches the stack's state. */
+  drift: 5,
 } as const;
 
 /** One of {@link EXIT_CODES}. */
@@ -24,7 +29,7 @@ export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
 /** What {@link gate} decided and why. */
 export interface GateResult {
-  readonly code: Exclude<ExitCode, typeof EXIT_CODES.unreadableInput>;
+  readonly code: Exclude<ExitCode, typeof EXIT_CODES.unreadableInput | typeof EXIT_CODES.drift>;
   /** One line per reason the code is not 0. */
   readonly reasons: readonly string[];
   /** Stateful or protected resources replaced or deleted without an allowance. */

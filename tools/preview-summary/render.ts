@@ -6,6 +6,7 @@ import type { StepOp } from "./parse";
 import {
   isAtRisk,
   nameOfUrn,
+  type Diagnostic,
   type PreviewSummary,
   type PropertyChange,
   type ResourceRef,
@@ -51,7 +52,8 @@ function propertyText(change: PropertyChange): string {
   return change.kind ? `${code(change.path)} (${change.kind})` : code(change.path);
 }
 
-function flagsOf(ref: ResourceRef): string[] {
+/** `stateful`, `protected`: the notes a resource gets in every table. */
+export function flagsOf(ref: ResourceRef): string[] {
   return [ref.stateful ? "stateful" : "", ref.protected ? "protected" : ""].filter(Boolean);
 }
 
@@ -128,6 +130,22 @@ function errorCallout(summary: PreviewSummary): string | undefined {
     "> [!WARNING]",
     `> The preview reported ${what.join(" and ")}; Pulumi would not apply it as it is.`,
   ].join("\n");
+}
+
+/** The errors and warnings as a table, or a line saying there are none. */
+export async function diagnosticsBlock(diagnostics: readonly Diagnostic[]): Promise<string> {
+  if (diagnostics.length === 0) {
+    return "_No errors or warnings._";
+  }
+  const { markdownTable } = await import("markdown-table");
+  return markdownTable([
+    ["severity", "resource", "message"],
+    ...diagnostics.map((diagnostic) => [
+      diagnostic.severity,
+      diagnostic.urn ? tableCode(nameOfUrn(diagnostic.urn)) : "",
+      cell(diagnostic.message),
+    ]),
+  ]);
 }
 
 /**
@@ -236,21 +254,7 @@ export async function renderMarkdown(
     );
   }
 
-  sections.push("#### Diagnostics");
-  if (summary.diagnostics.length === 0) {
-    sections.push("_No errors or warnings._");
-  } else {
-    sections.push(
-      markdownTable([
-        ["severity", "resource", "message"],
-        ...summary.diagnostics.map((diagnostic) => [
-          diagnostic.severity,
-          diagnostic.urn ? tableCode(nameOfUrn(diagnostic.urn)) : "",
-          cell(diagnostic.message),
-        ]),
-      ]),
-    );
-  }
+  sections.push("#### Diagnostics", await diagnosticsBlock(summary.diagnostics));
 
   sections.push("#### Policy violations");
   if (!summary.policyEventsRead) {

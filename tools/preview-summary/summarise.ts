@@ -134,7 +134,8 @@ function typeOfUrn(resourceUrn: string): string {
   return qualifiedType.split("$").at(-1) ?? qualifiedType;
 }
 
-function refOf(step: PreviewStep): ResourceRef {
+/** Who a step is about: URN, type, logical name, stateful and protected flags. */
+export function refOf(step: PreviewStep): ResourceRef {
   const type = step.newState?.type ?? step.oldState?.type ?? typeOfUrn(step.urn);
   return {
     urn: step.urn,
@@ -236,6 +237,22 @@ function mergeCauses(
   return [...byPath.values()];
 }
 
+/** The preview's errors and warnings, cleaned of prefixes, colour directives and ANSI escapes. */
+export function diagnosticsOf(digest: PreviewDigest): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const diagnostic of digest.diagnostics ?? []) {
+    if (diagnostic.severity !== "error" && diagnostic.severity !== "warning") {
+      continue;
+    }
+    diagnostics.push({
+      severity: diagnostic.severity,
+      ...(diagnostic.urn ? { urn: diagnostic.urn } : {}),
+      message: cleanMessage(diagnostic.message ?? ""),
+    });
+  }
+  return diagnostics;
+}
+
 /**
  * Builds the summary of a parsed preview; `policyEvents` come from the engine event log, since the
  * preview JSON itself leaves policy violations out.
@@ -296,17 +313,7 @@ export function summarise(
     );
   }
 
-  const diagnostics: Diagnostic[] = [];
-  for (const diagnostic of digest.diagnostics ?? []) {
-    if (diagnostic.severity !== "error" && diagnostic.severity !== "warning") {
-      continue;
-    }
-    diagnostics.push({
-      severity: diagnostic.severity,
-      ...(diagnostic.urn ? { urn: diagnostic.urn } : {}),
-      message: cleanMessage(diagnostic.message ?? ""),
-    });
-  }
+  const diagnostics = diagnosticsOf(digest);
 
   const policyViolations = (policyEvents ?? []).map((event): PolicyViolation => ({
     enforcementLevel: event.enforcementLevel,
