@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -115,6 +116,14 @@ describe("Jenkinsfile.drift (nightly drift report)", () => {
       stdin: () => Promise.resolve(""),
     });
     assert.equal(exit, EXIT_CODES.drift);
+  });
+
+  it("is tracked by git (the nightly job reads it from the repository)", () => {
+    const tracked = execFileSync("git", ["ls-files", "Jenkinsfile.drift"], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(tracked.trim(), "Jenkinsfile.drift");
   });
 
   it("keeps each stack's run within a timeout and one build at a time", () => {

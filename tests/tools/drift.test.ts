@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { main, type SummaryIo } from "../../tools/preview-summary/cli";
 import {
   analyseDrift,
   driftExitCode,
   renderDriftMarkdown,
 } from "../../tools/preview-summary/drift";
+import { runSummaryCli } from "./summary-cli";
 import { EXIT_CODES } from "../../tools/preview-summary/gate";
 import { parsePreview, PreviewFormatError } from "../../tools/preview-summary/parse";
 
@@ -25,22 +25,6 @@ function inSyncDigest() {
   digest.steps = (digest.steps ?? []).filter((step) => step.op === "refresh");
   digest.changeSummary = { same: 113 };
   return digest;
-}
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: SummaryIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    stdin: () => Promise.resolve(""),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
 }
 
 describe("drift report: reading pulumi refresh --preview-only --json", () => {
@@ -143,7 +127,7 @@ describe("drift report: Markdown and the command", () => {
   });
 
   it("npm run preview-summary -- --drift writes the report and exits 5 on the drift fixture", async () => {
-    const { code, out, err } = await cli(["--drift", fixture("dev-drift.json")]);
+    const { code, out, err } = await runSummaryCli(["--drift", fixture("dev-drift.json")]);
     assert.equal(code, EXIT_CODES.drift);
     assert.match(out, /^### Drift report for `hiring-infra\/dev`/);
     assert.match(
@@ -154,14 +138,14 @@ describe("drift report: Markdown and the command", () => {
   });
 
   it("--drift exits 2 for a preview digest and for --events or --allow-replace", async () => {
-    const preview = await cli(["--drift", fixture("dev-clean.json")]);
+    const preview = await runSummaryCli(["--drift", fixture("dev-clean.json")]);
     assert.equal(preview.code, EXIT_CODES.unreadableInput);
     assert.match(preview.err, /not the output of `pulumi refresh --preview-only --json`/);
     for (const extra of [
       ["--events", "x.jsonl"],
       ["--allow-replace", "x"],
     ]) {
-      const { code, err } = await cli(["--drift", fixture("dev-drift.json"), ...extra]);
+      const { code, err } = await runSummaryCli(["--drift", fixture("dev-drift.json"), ...extra]);
       assert.equal(code, EXIT_CODES.unreadableInput);
       assert.match(err, /--drift takes neither --events nor --allow-replace/);
     }

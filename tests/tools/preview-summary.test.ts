@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { main, type SummaryIo } from "../../tools/preview-summary/cli";
+import { runSummaryCli } from "./summary-cli";
 import { EXIT_CODES, gate } from "../../tools/preview-summary/gate";
 import { parseEventLog, parsePreview, PreviewFormatError } from "../../tools/preview-summary/parse";
 import { renderMarkdown } from "../../tools/preview-summary/render";
@@ -26,28 +26,6 @@ function summaryOf(name: string, events?: string): PreviewSummary {
     digest,
     events === undefined ? undefined : parseEventLog(read(events)).policyEvents,
   );
-}
-
-interface Captured {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function cli(argv: string[], stdin = ""): Promise<Captured> {
-  let out = "";
-  let err = "";
-  const io: SummaryIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    stdin: () => Promise.resolve(stdin),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
 }
 
 /** Writes `text` to a fresh temporary file and returns its path. */
@@ -361,7 +339,7 @@ describe("preview summariser: rejecting what is not a preview", () => {
       "dev.events.jsonl",
       read("prod-risky.events.jsonl").replaceAll("urn:pulumi:prod::", "urn:pulumi:dev::"),
     );
-    const wrongStack = await cli([fixture("prod-risky.json"), "--events", otherStack]);
+    const wrongStack = await runSummaryCli([fixture("prod-risky.json"), "--events", otherStack]);
     assert.equal(wrongStack.code, EXIT_CODES.unreadableInput);
     assert.match(
       wrongStack.err,
@@ -374,7 +352,7 @@ describe("preview summariser: rejecting what is not a preview", () => {
       read("prod-risky.events.jsonl").replaceAll("::hiring-infra::", "::payroll::"),
     );
     assert.match(
-      (await cli([fixture("prod-risky.json"), "--events", otherProject])).err,
+      (await runSummaryCli([fixture("prod-risky.json"), "--events", otherProject])).err,
       /this event log is of `payroll\/prod`/,
     );
 
@@ -384,7 +362,7 @@ describe("preview summariser: rejecting what is not a preview", () => {
       "up.events.jsonl",
       read("prod-risky.events.jsonl").replace('"isPreview":true', '"isPreview":false'),
     );
-    const fromUpdate = await cli([fixture("prod-risky.json"), "--events", update]);
+    const fromUpdate = await runSummaryCli([fixture("prod-risky.json"), "--events", update]);
     assert.equal(fromUpdate.code, EXIT_CODES.unreadableInput);
     assert.match(
       fromUpdate.err,
@@ -511,7 +489,7 @@ describe("preview summariser: Markdown", () => {
 
 describe("preview summariser: the command", () => {
   it("exits 0 for a clean preview and writes the summary to stdout", async () => {
-    const { code, out, err } = await cli([fixture("dev-clean.json")]);
+    const { code, out, err } = await runSummaryCli([fixture("dev-clean.json")]);
     assert.equal(code, 0);
     assert.match(
       out,
@@ -521,7 +499,7 @@ describe("preview summariser: the command", () => {
   });
 
   it("exits 3 for a stateful replacement, and --allow-replace turns that into 0 for exactly those resources", async () => {
-    const blocked = await cli([fixture("dev-replace.json")]);
+    const blocked = await runSummaryCli([fixture("dev-replace.json")]);
     assert.equal(blocked.code, 3);
     assert.match(blocked.out, /\*\*Gate: blocked\*\* \(exit 3\)/);
     assert.match(
@@ -529,13 +507,17 @@ describe("preview summariser: the command", () => {
       /^not allowed: replace azure-native:dbforpostgresql:Server database-server \(stateful\), forced by serverName$/m,
     );
 
-    const serverOnly = await cli([fixture("dev-replace.json"), "--allow-replace", DEV_SERVER]);
+    const serverOnly = await runSummaryCli([
+      fixture("dev-replace.json"),
+      "--allow-replace",
+      DEV_SERVER,
+    ]);
     assert.equal(serverOnly.code, 3);
     assert.match(serverOnly.err, /^allowed: replace .* database-server/m);
     assert.match(serverOnly.err, /^not allowed: delete .* database-db-interview_scheduler/m);
     assert.match(serverOnly.out, /forced by `serverName` — allowed by `--allow-replace`/);
 
-    const both = await cli([
+    const both = await runSummaryCli([
       fixture("dev-replace.json"),
       "--allow-replace",
       DEV_SERVER,
@@ -550,7 +532,7 @@ describe("preview summariser: the command", () => {
   });
 
   it("warns about an --allow-replace entry that matches nothing", async () => {
-    const { code, err } = await cli([
+    const { code, err } = await runSummaryCli([
       fixture("dev-replace.json"),
       "--allow-replace",
       "secrets-vault",
@@ -563,7 +545,7 @@ describe("preview summariser: the command", () => {
   });
 
   it("exits 4 for a preview with errors and a mandatory policy violation", async () => {
-    const { code, out, err } = await cli([
+    const { code, out, err } = await runSummaryCli([
       fixture("prod-risky.json"),
       "--events",
       fixture("prod-risky.events.jsonl"),
@@ -582,7 +564,7 @@ describe("preview summariser: the command", () => {
 
   it("reads stdin for - and writes --out", async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "preview-summary-")), "summary.md");
-    const result = await cli(["-", "--out", out], read("dev-replace.json"));
+    const result = await runSummaryCli(["-", "--out", out], read("dev-replace.json"));
     assert.equal(result.code, 3);
     assert.equal(result.out, "");
     assert.match(readFileSync(out, "utf8"), /^### Pulumi preview for `hiring-infra\/dev`/);
@@ -590,7 +572,7 @@ describe("preview summariser: the command", () => {
 
   it("exits 2 with a message naming the problem for malformed or missing input", async () => {
     const broken = tempFile("broken.json", '{"steps": [');
-    const notJson = await cli([broken]);
+    const notJson = await runSummaryCli([broken]);
     assert.equal(notJson.code, 2);
     assert.match(
       notJson.err,
@@ -602,29 +584,29 @@ describe("preview summariser: the command", () => {
       "bad-step.json",
       JSON.stringify({ steps: [{ op: "update", urn: DEV_SERVER, oldState: { urn: DEV_SERVER } }] }),
     );
-    const invalid = await cli([badStep]);
+    const invalid = await runSummaryCli([badStep]);
     assert.equal(invalid.code, 2);
     assert.match(
       invalid.err,
       /bad-step\.json: steps\[0\]\.oldState\.type: Invalid input: expected string, received undefined/,
     );
 
-    const fromStdin = await cli(["-"], "not json");
+    const fromStdin = await runSummaryCli(["-"], "not json");
     assert.equal(fromStdin.code, 2);
     assert.match(fromStdin.err, /^stdin: not valid JSON: /);
 
-    const missing = await cli([path.join(FIXTURES, "missing.json")]);
+    const missing = await runSummaryCli([path.join(FIXTURES, "missing.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /^cannot read .*missing\.json: ENOENT/);
 
-    const badEvents = await cli([fixture("dev-clean.json"), "--events", broken]);
+    const badEvents = await runSummaryCli([fixture("dev-clean.json"), "--events", broken]);
     assert.equal(badEvents.code, 2);
     assert.match(badEvents.err, /broken\.json:1: not valid JSON/);
   });
 
   it("exits 2 with usage for bad arguments", async () => {
     for (const argv of [[], ["a.json", "b.json"], [fixture("dev-clean.json"), "--frobnicate"]]) {
-      const { code, err } = await cli(argv);
+      const { code, err } = await runSummaryCli(argv);
       assert.equal(code, 2, argv.join(" "));
       assert.match(err, /Usage:\n {2}npm run preview-summary -- /);
     }
