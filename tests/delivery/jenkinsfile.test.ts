@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
@@ -8,43 +8,10 @@ import { DEPLOY_CLOUD, DEPLOY_FOLDER, jcascConfig } from "../../infra/cicd";
 import { verifyOutputs } from "../../tools/ci/verify-outputs";
 import { jenkinsSettings } from "../harness/jenkins";
 import { REPO_ROOT } from "../harness/run-stack";
+import { groovySkip, parseGroovy } from "./groovy";
 
 const JENKINSFILE = path.join(REPO_ROOT, "Jenkinsfile");
 const jenkinsfile = readFileSync(JENKINSFILE, "utf8");
-
-function groovyAvailable(): boolean {
-  return spawnSync("groovy", ["--version"], { env: groovyEnv() }).status === 0;
-}
-
-/** Debian's groovy needs JAVA_HOME; derive it from the java on PATH when unset. */
-function groovyEnv(): NodeJS.ProcessEnv {
-  if (process.env.JAVA_HOME) {
-    return process.env;
-  }
-  const java = spawnSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).stdout.trim();
-  if (!java) {
-    return process.env;
-  }
-  return { ...process.env, JAVA_HOME: path.dirname(path.dirname(realpathSync(java))) };
-}
-
-/** Compiles each file with Groovy in one JVM; maps file → "ok" or the compiler's message. */
-function parseGroovy(files: readonly string[]): Map<string, string> {
-  const result = spawnSync(
-    "groovy",
-    [path.join(REPO_ROOT, "tests/delivery/parse-groovy.groovy"), ...files],
-    { encoding: "utf8", env: groovyEnv() },
-  );
-  assert.equal(result.status, 0, result.stderr);
-  const verdicts = new Map<string, string>();
-  for (const line of result.stdout.split("\n")) {
-    const match = /^(ok|error) (\S+?)(?::\s(.*))?$/.exec(line);
-    if (match?.[2]) {
-      verdicts.set(match[2], match[1] === "ok" ? "ok" : (match[3] ?? "error"));
-    }
-  }
-  return verdicts;
-}
 
 /** Each stage's text, from its `stage('...')` line to the next stage, keyed by name, in order. */
 function stages(): Record<string, string> {
@@ -65,8 +32,7 @@ function stageBody(name: string): string {
 }
 
 describe("Jenkinsfile", () => {
-  // CI installs Debian's groovy (.ci/run); a developer without it is told, not silently passed.
-  const skip = !groovyAvailable() && process.env.CI !== "true" ? "groovy is not installed" : false;
+  const skip = groovySkip();
 
   it("parses with a real Groovy parser, which rejects a broken copy", { skip }, () => {
     const broken = path.join(mkdtempSync(path.join(tmpdir(), "jenkinsfile-")), "Jenkinsfile");

@@ -3,17 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { main, type SummaryIo } from "../../tools/preview-summary/cli";
-import {
-  EXIT_CODES,
-  gate,
-  parsePolicyEvents,
-  parsePreview,
-  PreviewFormatError,
-  renderMarkdown,
-  summarise,
-  type PreviewSummary,
-} from "../../tools/preview-summary/summarise";
+import { runSummaryCli } from "./summary-cli";
+import { EXIT_CODES, gate } from "../../tools/preview-summary/gate";
+import { parseEventLog, parsePreview, PreviewFormatError } from "../../tools/preview-summary/parse";
+import { renderMarkdown } from "../../tools/preview-summary/render";
+import { summarise, type PreviewSummary } from "../../tools/preview-summary/summarise";
 
 const FIXTURES = path.join(__dirname, "fixtures", "preview");
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -28,29 +22,10 @@ const DEV_SERVER =
 
 function summaryOf(name: string, events?: string): PreviewSummary {
   const digest = parsePreview(read(name), name);
-  return summarise(digest, events === undefined ? undefined : parsePolicyEvents(read(events)));
-}
-
-interface Captured {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function cli(argv: string[], stdin = ""): Promise<Captured> {
-  let out = "";
-  let err = "";
-  const io: SummaryIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    stdin: () => Promise.resolve(stdin),
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
+  return summarise(
+    digest,
+    events === undefined ? undefined : parseEventLog(read(events)).policyEvents,
+  );
 }
 
 /** Writes `text` to a fresh temporary file and returns its path. */
@@ -82,7 +57,7 @@ describe("preview summariser: reading pulumi preview --json", () => {
       const digest = parsePreview(read(name), name);
       assert.ok((digest.steps ?? []).length > 0, name);
     }
-    assert.equal(parsePolicyEvents(read("prod-risky.events.jsonl")).length, 1);
+    assert.equal(parseEventLog(read("prod-risky.events.jsonl")).policyEvents.length, 1);
   });
 
   it("counts steps per operation and takes unchanged resources from changeSummary", () => {
@@ -298,7 +273,7 @@ describe("preview summariser: the gate", () => {
   });
 
   it("fails on a mandatory policy violation with 4, and not on an advisory one", () => {
-    const events = parsePolicyEvents(read("prod-risky.events.jsonl"));
+    const events = parseEventLog(read("prod-risky.events.jsonl")).policyEvents;
     const clean = parsePreview(read("dev-clean.json"));
     assert.equal(gate(summarise(clean, events), { allow: [] }).code, EXIT_CODES.previewFailed);
     const advisory = events.map((event) => ({ ...event, enforcementLevel: "advisory" as const }));
@@ -359,19 +334,53 @@ describe("preview summariser: rejecting what is not a preview", () => {
     assert.throws(() => parsePreview("  \n", "empty.json"), /empty\.json: empty input/);
   });
 
+  it("refuses an event log of another stack or project, or of an update, naming both files", async () => {
+    const otherStack = tempFile(
+      "dev.events.jsonl",
+      read("prod-risky.events.jsonl").replaceAll("urn:pulumi:prod::", "urn:pulumi:dev::"),
+    );
+    const wrongStack = await runSummaryCli([fixture("prod-risky.json"), "--events", otherStack]);
+    assert.equal(wrongStack.code, EXIT_CODES.unreadableInput);
+    assert.match(
+      wrongStack.err,
+      /dev\.events\.jsonl: this event log is of `hiring-infra\/dev`, but .*prod-risky\.json previews `hiring-infra\/prod`/,
+    );
+    assert.equal(wrongStack.out, "", "no report is written from a mismatched log");
+
+    const otherProject = tempFile(
+      "other.events.jsonl",
+      read("prod-risky.events.jsonl").replaceAll("::hiring-infra::", "::payroll::"),
+    );
+    assert.match(
+      (await runSummaryCli([fixture("prod-risky.json"), "--events", otherProject])).err,
+      /this event log is of `payroll\/prod`/,
+    );
+
+    // The engine's summary event says whether the run was a preview (`summaryEvent` in
+    // pulumi/pulumi@v3.259.0:pkg/engine/events.go, `IsPreview` in sdk/go/common/apitype/events.go).
+    const update = tempFile(
+      "up.events.jsonl",
+      read("prod-risky.events.jsonl").replace('"isPreview":true', '"isPreview":false'),
+    );
+    const fromUpdate = await runSummaryCli([fixture("prod-risky.json"), "--events", update]);
+    assert.equal(fromUpdate.code, EXIT_CODES.unreadableInput);
+    assert.match(
+      fromUpdate.err,
+      /up\.events\.jsonl: this event log is of an update \(summaryEvent\.isPreview is false\)/,
+    );
+    assert.equal(parseEventLog(read("prod-risky.events.jsonl")).isPreview, true);
+  });
+
   it("names the line of a malformed event log", () => {
     const text = read("prod-risky.events.jsonl").replace(
       '"enforcementLevel":"mandatory"',
       '"enforcementLevel":"loud"',
     );
     assert.throws(
-      () => parsePolicyEvents(text, "events.jsonl"),
+      () => parseEventLog(text, "events.jsonl"),
       /: events\.jsonl:2: policyEvent\.enforcementLevel: unknown enforcement level "loud"/,
     );
-    assert.throws(
-      () => parsePolicyEvents("{\n", "events.jsonl"),
-      /: events\.jsonl:1: not valid JSON/,
-    );
+    assert.throws(() => parseEventLog("{\n", "events.jsonl"), /: events\.jsonl:1: not valid JSON/);
   });
 });
 
@@ -468,7 +477,7 @@ describe("preview summariser: Markdown", () => {
     const policies = tableRows(section(withEvents, "Policy violations"));
     assert.match(
       policies[0] ?? "",
-      /^\| mandatory +\| `acr-admin-user-disabled` \(hiring-infra-baseline@0\.1\.0\) +\| `registry-registry` /,
+      /^\| mandatory +\| +\| `acr-admin-user-disabled` \(hiring-infra-baseline@0\.1\.0\) +\| `registry-registry` /,
     );
     const withoutEvents = await renderMarkdown(summaryOf("prod-risky.json"));
     assert.match(
@@ -480,7 +489,7 @@ describe("preview summariser: Markdown", () => {
 
 describe("preview summariser: the command", () => {
   it("exits 0 for a clean preview and writes the summary to stdout", async () => {
-    const { code, out, err } = await cli([fixture("dev-clean.json")]);
+    const { code, out, err } = await runSummaryCli([fixture("dev-clean.json")]);
     assert.equal(code, 0);
     assert.match(
       out,
@@ -490,7 +499,7 @@ describe("preview summariser: the command", () => {
   });
 
   it("exits 3 for a stateful replacement, and --allow-replace turns that into 0 for exactly those resources", async () => {
-    const blocked = await cli([fixture("dev-replace.json")]);
+    const blocked = await runSummaryCli([fixture("dev-replace.json")]);
     assert.equal(blocked.code, 3);
     assert.match(blocked.out, /\*\*Gate: blocked\*\* \(exit 3\)/);
     assert.match(
@@ -498,13 +507,17 @@ describe("preview summariser: the command", () => {
       /^not allowed: replace azure-native:dbforpostgresql:Server database-server \(stateful\), forced by serverName$/m,
     );
 
-    const serverOnly = await cli([fixture("dev-replace.json"), "--allow-replace", DEV_SERVER]);
+    const serverOnly = await runSummaryCli([
+      fixture("dev-replace.json"),
+      "--allow-replace",
+      DEV_SERVER,
+    ]);
     assert.equal(serverOnly.code, 3);
     assert.match(serverOnly.err, /^allowed: replace .* database-server/m);
     assert.match(serverOnly.err, /^not allowed: delete .* database-db-interview_scheduler/m);
     assert.match(serverOnly.out, /forced by `serverName` — allowed by `--allow-replace`/);
 
-    const both = await cli([
+    const both = await runSummaryCli([
       fixture("dev-replace.json"),
       "--allow-replace",
       DEV_SERVER,
@@ -519,7 +532,7 @@ describe("preview summariser: the command", () => {
   });
 
   it("warns about an --allow-replace entry that matches nothing", async () => {
-    const { code, err } = await cli([
+    const { code, err } = await runSummaryCli([
       fixture("dev-replace.json"),
       "--allow-replace",
       "secrets-vault",
@@ -532,7 +545,7 @@ describe("preview summariser: the command", () => {
   });
 
   it("exits 4 for a preview with errors and a mandatory policy violation", async () => {
-    const { code, out, err } = await cli([
+    const { code, out, err } = await runSummaryCli([
       fixture("prod-risky.json"),
       "--events",
       fixture("prod-risky.events.jsonl"),
@@ -551,7 +564,7 @@ describe("preview summariser: the command", () => {
 
   it("reads stdin for - and writes --out", async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "preview-summary-")), "summary.md");
-    const result = await cli(["-", "--out", out], read("dev-replace.json"));
+    const result = await runSummaryCli(["-", "--out", out], read("dev-replace.json"));
     assert.equal(result.code, 3);
     assert.equal(result.out, "");
     assert.match(readFileSync(out, "utf8"), /^### Pulumi preview for `hiring-infra\/dev`/);
@@ -559,7 +572,7 @@ describe("preview summariser: the command", () => {
 
   it("exits 2 with a message naming the problem for malformed or missing input", async () => {
     const broken = tempFile("broken.json", '{"steps": [');
-    const notJson = await cli([broken]);
+    const notJson = await runSummaryCli([broken]);
     assert.equal(notJson.code, 2);
     assert.match(
       notJson.err,
@@ -571,31 +584,202 @@ describe("preview summariser: the command", () => {
       "bad-step.json",
       JSON.stringify({ steps: [{ op: "update", urn: DEV_SERVER, oldState: { urn: DEV_SERVER } }] }),
     );
-    const invalid = await cli([badStep]);
+    const invalid = await runSummaryCli([badStep]);
     assert.equal(invalid.code, 2);
     assert.match(
       invalid.err,
       /bad-step\.json: steps\[0\]\.oldState\.type: Invalid input: expected string, received undefined/,
     );
 
-    const fromStdin = await cli(["-"], "not json");
+    const fromStdin = await runSummaryCli(["-"], "not json");
     assert.equal(fromStdin.code, 2);
     assert.match(fromStdin.err, /^stdin: not valid JSON: /);
 
-    const missing = await cli([path.join(FIXTURES, "missing.json")]);
+    const missing = await runSummaryCli([path.join(FIXTURES, "missing.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /^cannot read .*missing\.json: ENOENT/);
 
-    const badEvents = await cli([fixture("dev-clean.json"), "--events", broken]);
+    const badEvents = await runSummaryCli([fixture("dev-clean.json"), "--events", broken]);
     assert.equal(badEvents.code, 2);
     assert.match(badEvents.err, /broken\.json:1: not valid JSON/);
   });
 
   it("exits 2 with usage for bad arguments", async () => {
     for (const argv of [[], ["a.json", "b.json"], [fixture("dev-clean.json"), "--frobnicate"]]) {
-      const { code, err } = await cli(argv);
+      const { code, err } = await runSummaryCli(argv);
       assert.equal(code, 2, argv.join(" "));
       assert.match(err, /Usage:\n {2}npm run preview-summary -- /);
     }
+  });
+});
+
+describe("preview summariser: what real previews also contain (pulumi/pulumi@v3.259.0)", () => {
+  const RG = "urn:pulumi:dev::hiring-infra::azure-native:resources:ResourceGroup::resource-group";
+  const PASSWORD =
+    "urn:pulumi:dev::hiring-infra::hiring:data:Database$random:index/randomPassword:RandomPassword::database-admin-password";
+  const rgState = (tags: Record<string, string>) => ({
+    urn: RG,
+    custom: true,
+    type: "azure-native:resources:ResourceGroup",
+    inputs: { location: "westeurope", tags },
+    outputs: { location: "westeurope", name: "rg-hire-dev", tags },
+  });
+
+  it("neither lists nor counts refresh steps and reads that changed nothing, as changeSummary does not", async () => {
+    // `preview --refresh` shows one `refresh` step per resource (`Logical()` is false, so
+    // previewActions.OnResourceStepPost never counts it); a `read` counts only when the outputs it
+    // read differ from the state's (`shouldRecordReadStep`, pkg/engine/update.go).
+    const digest = parsePreview(read("dev-clean.json"));
+    const tags = { owner: "platform-team" };
+    digest.steps = [
+      {
+        op: "refresh",
+        urn: RG,
+        oldState: rgState(tags),
+        newState: rgState(tags),
+        detailedDiff: null,
+      },
+      { op: "read", urn: RG, oldState: rgState(tags), newState: rgState(tags), detailedDiff: null },
+      ...(digest.steps ?? []),
+    ];
+    const summary = summarise(digest);
+    assert.deepEqual(summary.counts, { same: 1, create: 1 });
+    assert.deepEqual(
+      summary.changes.map((change) => change.op),
+      ["create"],
+    );
+    assert.doesNotMatch(section(await renderMarkdown(summary), "Changes"), /refresh|read/);
+
+    const changedRead = parsePreview(read("dev-clean.json"));
+    changedRead.steps = [
+      {
+        op: "read",
+        urn: RG,
+        oldState: rgState(tags),
+        newState: rgState({ owner: "someone" }),
+        detailedDiff: null,
+      },
+    ];
+    assert.deepEqual(summarise(changedRead).counts, { read: 1 });
+  });
+
+  it("strips ANSI escapes from diagnostics, which the --json path passes through", async () => {
+    const digest = parsePreview(
+      JSON.stringify({
+        steps: [],
+        diagnostics: [
+          {
+            urn: RG,
+            message: "warning: \u001b[33mAPI version 2021-01-01 is deprecated\u001b[0m\n",
+            severity: "warning",
+          },
+        ],
+      }),
+    );
+    const summary = summarise(digest);
+    assert.deepEqual(
+      summary.diagnostics.map((d) => d.message),
+      ["API version 2021-01-01 is deprecated"],
+    );
+    const markdown = await renderMarkdown(summary);
+    assert.ok(
+      !markdown.includes("\u001b") && !markdown.includes("[33m"),
+      "no escape reaches the report",
+    );
+  });
+
+  it("does not gate a stateful deletion whose state has retainOnDelete: Pulumi leaves it in the cloud", async () => {
+    // DeleteStep.Apply does nothing for `s.old.RetainOnDelete` (pkg/resource/deploy/step.go).
+    const digest = parsePreview(read("dev-replace.json"));
+    const deletion = digest.steps?.find((step) => step.op === "delete");
+    assert.ok(deletion?.oldState);
+    deletion.oldState.retainOnDelete = true;
+    const summary = summarise(digest);
+    const removal = summary.removals.find((r) => r.action === "delete");
+    assert.equal(removal?.retained, true);
+    const verdict = gate(summary, { allow: [DEV_SERVER] });
+    assert.equal(verdict.code, EXIT_CODES.ok);
+    const markdown = await renderMarkdown(summary);
+    assert.doesNotMatch(
+      markdown,
+      /^> - \*\*delete\*\*/m,
+      "no CAUTION line for the retained deletion",
+    );
+    assert.match(
+      section(markdown, "Replacements and deletions"),
+      /`retainOnDelete`: Pulumi leaves it in the cloud/,
+    );
+    // Without the flag the same deletion is still blocked.
+    assert.equal(
+      gate(summaryOf("dev-replace.json"), { allow: [DEV_SERVER] }).code,
+      EXIT_CODES.statefulChange,
+    );
+  });
+
+  it("names the changed inputs, not computed outputs, when the step has no detailedDiff", () => {
+    // A provider without structured diffs leaves `detailedDiff` null (`PreviewStep` has no
+    // omitempty on it, pkg/display/json.go) and its changed keys can be outputs such as `result`.
+    const state = (length: number) => ({
+      urn: PASSWORD,
+      custom: true,
+      type: "random:index/randomPassword:RandomPassword",
+      inputs: { length, special: true },
+      outputs: { length, special: true, result: "[secret]", bcryptHash: "[secret]" },
+    });
+    const digest = parsePreview(
+      JSON.stringify({
+        steps: [
+          {
+            op: "replace",
+            urn: PASSWORD,
+            oldState: state(24),
+            newState: { ...state(32), outputs: undefined },
+            diffReasons: ["bcryptHash", "length", "result"],
+            replaceReasons: ["length"],
+            detailedDiff: null,
+          },
+        ],
+      }),
+    );
+    const [change] = summarise(digest).changes;
+    assert.deepEqual(change?.properties, [
+      { path: "length", kind: "update", forcesReplacement: true },
+    ]);
+  });
+
+  it("reports each policy violation's severity", async () => {
+    const line = read("prod-risky.events.jsonl")
+      .split("\n")
+      .find((l) => l.includes("policyEvent"));
+    assert.ok(line);
+    const withSeverity = line.replace(
+      '"enforcementLevel":"mandatory"',
+      '"enforcementLevel":"mandatory","severity":"high"',
+    );
+    const [violation] = parseEventLog(withSeverity).policyEvents;
+    const summary = summarise(parsePreview(read("prod-risky.json")), violation ? [violation] : []);
+    assert.equal(summary.policyViolations[0]?.severity, "high");
+    assert.match(
+      tableRows(section(await renderMarkdown(summary), "Policy violations"))[0] ?? "",
+      /^\| mandatory +\| high +\| `acr-admin-user-disabled`/,
+    );
+    assert.throws(
+      () =>
+        parseEventLog(
+          line.replace(
+            '"enforcementLevel":"mandatory"',
+            '"enforcementLevel":"mandatory","severity":"dire"',
+          ),
+        ),
+      /policyEvent\.severity: unknown severity "dire"/,
+    );
+  });
+
+  it("cites Pulumi's source at a pinned tag, at paths that exist there", () => {
+    const readme = readFileSync(path.join(FIXTURES, "README.md"), "utf8");
+    assert.match(readme, /pulumi\/pulumi@v3\.259\.0/);
+    // The digest struct lives in pkg/display/json.go at v3.259.0; sdk/pkg/display does not exist.
+    assert.doesNotMatch(readme, /sdk\/pkg\/display/);
+    assert.match(readme, /`PreviewDigest`[^.]*`pkg\/display\/json\.go`/);
   });
 });

@@ -1,20 +1,21 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { analyseDrift, driftExitCode, renderDriftMarkdown } from "./drift";
+import { EXIT_CODES, describeRemoval, gate, type ExitCode } from "./gate";
 import {
-  EXIT_CODES,
-  describeRemoval,
-  gate,
-  parsePolicyEvents,
+  checkEventLogMatches,
+  parseEventLog,
   parsePreview,
   PreviewFormatError,
-  renderMarkdown,
-  summarise,
-  type ExitCode,
-} from "./summarise";
+  type PolicyEvent,
+} from "./parse";
+import { renderMarkdown } from "./render";
+import { summarise } from "./summarise";
 
 const USAGE = `Usage:
   npm run preview-summary -- <preview.json | -> [--out summary.md]
                              [--allow-replace <urn | name | type>]... [--events <events.jsonl>]
+  npm run preview-summary -- --drift <refresh-preview.json | -> [--out drift.md]
 
 Reads the JSON that \`pulumi preview --json\` prints (\`-\` reads stdin) and writes a Markdown
 summary for reviewers to --out, or to stdout. The gate's verdict goes to stderr.
@@ -24,13 +25,18 @@ summary for reviewers to --out, or to stdout. The gate's verdict goes to stderr.
   --events         the engine event log of the same preview (PULUMI_DEBUG_COMMANDS=true
                    pulumi preview --json --event-log <file>), to list policy violations, which
                    the preview JSON leaves out
+  --drift          read \`pulumi refresh --preview-only --json\` instead and write a drift report:
+                   which resources drifted, which properties, state value -> cloud value,
+                   stateful ones first
 
 Exit codes:
   0  nothing needs attention, or every stateful/protected replacement or deletion is allowed
   1  the summariser itself failed (a bug; the message says where)
   2  the input, the event log or an option could not be read
   3  a stateful or protected resource would be replaced or deleted and is not allowed
-  4  the preview reported errors or mandatory policy violations (this wins over 3)`;
+  4  the preview reported errors or mandatory policy violations (this wins over 3);
+     with --drift: the refresh reported errors, so drift is not fully known
+  5  with --drift: a resource no longer matches the stack's state (drift)`;
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface SummaryIo {
@@ -53,6 +59,18 @@ async function readInput(file: string, io: SummaryIo): Promise<string> {
   }
 }
 
+async function writeReport(markdown: string, out: string | undefined, io: SummaryIo) {
+  if (out === undefined) {
+    io.out(markdown);
+    return;
+  }
+  try {
+    await writeFile(out, markdown);
+  } catch (error) {
+    throw new FileError(`cannot write ${out}: ${(error as Error).message}`);
+  }
+}
+
 async function run(argv: readonly string[], io: SummaryIo): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -61,6 +79,7 @@ async function run(argv: readonly string[], io: SummaryIo): Promise<ExitCode> {
       out: { type: "string" },
       "allow-replace": { type: "string", multiple: true, default: [] },
       events: { type: "string" },
+      drift: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -73,24 +92,30 @@ async function run(argv: readonly string[], io: SummaryIo): Promise<ExitCode> {
     throw new UsageError("expected one preview file (or - for stdin)");
   }
   const source = file === "-" ? "stdin" : file;
+  if (values.drift) {
+    if (values.events !== undefined || values["allow-replace"].length > 0) {
+      throw new UsageError("--drift takes neither --events nor --allow-replace");
+    }
+    const report = analyseDrift(parsePreview(await readInput(file, io), source), source);
+    await writeReport(await renderDriftMarkdown(report), values.out, io);
+    const code = driftExitCode(report);
+    for (const resource of report.drifted) {
+      io.err(`drift: ${resource.drift} ${resource.type} ${resource.name}\n`);
+    }
+    io.err(`preview-summary --drift: exit ${code}\n`);
+    return code;
+  }
   const digest = parsePreview(await readInput(file, io), source);
-  const policyEvents =
-    values.events === undefined
-      ? undefined
-      : parsePolicyEvents(await readInput(values.events, io), values.events);
+  let policyEvents: readonly PolicyEvent[] | undefined;
+  if (values.events !== undefined) {
+    const log = parseEventLog(await readInput(values.events, io), values.events);
+    checkEventLogMatches(digest, log, { preview: source, events: values.events });
+    policyEvents = log.policyEvents;
+  }
 
   const summary = summarise(digest, policyEvents);
   const verdict = gate(summary, { allow: values["allow-replace"] });
-  const markdown = await renderMarkdown(summary, { verdict });
-  if (values.out === undefined) {
-    io.out(markdown);
-  } else {
-    try {
-      await writeFile(values.out, markdown);
-    } catch (error) {
-      throw new FileError(`cannot write ${values.out}: ${(error as Error).message}`);
-    }
-  }
+  await writeReport(await renderMarkdown(summary, { verdict }), values.out, io);
 
   for (const removal of verdict.allowed) {
     io.err(`allowed: ${describeRemoval(removal)}\n`);

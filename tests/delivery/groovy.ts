@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { realpathSync } from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT } from "../harness/run-stack";
+
+/** Debian's groovy needs JAVA_HOME; derive it from the java on PATH when unset. */
+export function groovyEnv(): NodeJS.ProcessEnv {
+  if (process.env.JAVA_HOME) {
+    return process.env;
+  }
+  const java = spawnSync("sh", ["-c", "command -v java"], { encoding: "utf8" }).stdout.trim();
+  if (!java) {
+    return process.env;
+  }
+  return { ...process.env, JAVA_HOME: path.dirname(path.dirname(realpathSync(java))) };
+}
+
+/**
+ * Skip reason for the Groovy checks: CI installs Debian's groovy (.ci/run), so only a developer
+ * without it is told (never silently passed); false when groovy runs.
+ */
+export function groovySkip(): string | false {
+  const available = spawnSync("groovy", ["--version"], { env: groovyEnv() }).status === 0;
+  return !available && process.env.CI !== "true" ? "groovy is not installed" : false;
+}
+
+/** Compiles each file with Groovy in one JVM; maps file → "ok" or the compiler's message. */
+export function parseGroovy(files: readonly string[]): Map<string, string> {
+  const result = spawnSync(
+    "groovy",
+    [path.join(REPO_ROOT, "tests/delivery/parse-groovy.groovy"), ...files],
+    { encoding: "utf8", env: groovyEnv() },
+  );
+  assert.equal(result.status, 0, result.stderr);
+  const verdicts = new Map<string, string>();
+  for (const line of result.stdout.split("\n")) {
+    const match = /^(ok|error) (\S+?)(?::\s(.*))?$/.exec(line);
+    if (match?.[2]) {
+      verdicts.set(match[2], match[1] === "ok" ? "ok" : (match[3] ?? "error"));
+    }
+  }
+  return verdicts;
+}
