@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
+import { POSTGRES_SERVER_PARAMETERS } from "./azure-identifiers";
 import { generatedPassword } from "./generated-password";
 
 /** A Microsoft Entra principal that administers the server (gets `azure_pg_admin`). */
@@ -78,16 +79,8 @@ export const POSTGRES_STORAGE_SIZES_GB: readonly number[] = [
   32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767,
 ];
 
-/** Server parameters set on every server, applied in this order. */
-export const SERVER_PARAMETERS: readonly (readonly [name: string, value: string])[] = [
-  ["require_secure_transport", "on"],
-  ["ssl_min_protocol_version", "TLSv1.2"],
-  ["log_connections", "on"],
-  ["log_disconnections", "on"],
-  // Throttles an IP after repeated failed logins (Azure policy "Connection throttling should
-  // be enabled for PostgreSQL flexible servers").
-  ["connection_throttle.enable", "on"],
-];
+/** Server parameters set on every server, applied in this order (sources in the identifiers module). */
+export const SERVER_PARAMETERS = POSTGRES_SERVER_PARAMETERS;
 
 const SKU_PREFIX: Readonly<Record<DatabaseArgs["skuTier"], string>> = {
   Burstable: "Standard_B",

@@ -3,12 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
 import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
+import { AksAddon, AksMaintenanceConfiguration, ContainerInsights } from "./azure-identifiers";
 import { grantRole } from "./roles";
 
 /** Name AKS expects for the Container Insights extension and its rule association. */
-const CONTAINER_INSIGHTS_EXTENSION = "ContainerInsightsExtension";
+const CONTAINER_INSIGHTS_EXTENSION = ContainerInsights.dataSourceName;
 /** The stream group Container Insights collects by default. */
-const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
+const CONTAINER_INSIGHTS_STREAM = ContainerInsights.streamGroup;
 /** Size and scaling of one AKS node pool. The cluster autoscaler moves the node count between the bounds. */
 export interface NodePoolSettings {
   /** VM size of every node, e.g. `Standard_D4ds_v5`. */
@@ -98,10 +99,7 @@ export interface KubernetesClusterArgs {
 }
 
 /** Names of the two maintenance configurations AKS recognises for automatic upgrades. */
-export const MAINTENANCE_CONFIGURATION_NAMES = {
-  kubernetes: "aksManagedAutoUpgradeSchedule",
-  nodeOs: "aksManagedNodeOSUpgradeSchedule",
-} as const;
+export const MAINTENANCE_CONFIGURATION_NAMES = AksMaintenanceConfiguration;
 
 const SYSTEM_POOL_NAME = "system";
 const USER_POOL_NAME = "apps";
@@ -336,12 +334,12 @@ export class KubernetesCluster extends pulumi.ComponentResource {
           imageCleaner: { enabled: true, intervalHours: 168 },
         },
         addonProfiles: {
-          azureKeyvaultSecretsProvider: {
+          [AksAddon.keyVaultSecretsProvider]: {
             enabled: true,
             config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
           },
-          azurepolicy: { enabled: true },
-          omsagent: {
+          [AksAddon.azurePolicy]: { enabled: true },
+          [AksAddon.monitoring]: {
             enabled: true,
             config: {
               logAnalyticsWorkspaceResourceID: args.logAnalyticsWorkspaceId,
@@ -444,7 +442,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
           extensions: [
             {
               name: CONTAINER_INSIGHTS_EXTENSION,
-              extensionName: "ContainerInsights",
+              extensionName: ContainerInsights.extensionName,
               streams: [CONTAINER_INSIGHTS_STREAM],
               extensionSettings: {
                 dataCollectionSettings: {

@@ -84,6 +84,10 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
     scope,
     addressSpace: config.network.addressSpace,
     subnets: config.network.subnets,
+    nodeTraffic: {
+      podCidr: clusterConfig.podCidr,
+      publicIngress: config.cicd.enabled && config.cicd.ingress.enabled,
+    },
   });
 
   const observability = new Observability("observability", {
