@@ -20,7 +20,15 @@ import { Network } from "../infra/network";
 import { Observability } from "../infra/observability";
 import { SecretStore } from "../infra/secret-store";
 import { standardTags } from "../infra/tags";
-import { PROJECT, type AzureStackConfig, type LocalStackConfig, type StackConfig } from "./config";
+import {
+  administratorRoles,
+  JENKINS_NAMESPACE,
+  PROJECT,
+  stackNamespaces,
+  type AzureStackConfig,
+  type LocalStackConfig,
+  type StackConfig,
+} from "./config";
 
 /** The stack outputs, as `pulumi stack output` shows them. */
 export type HostingStackOutputs = Record<string, pulumi.Output<unknown>>;
@@ -119,6 +127,7 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
     nodeOsUpgradeChannel: clusterConfig.nodeOsUpgradeChannel,
     maintenanceWindow: clusterConfig.maintenanceWindow,
     logAnalyticsWorkspaceId: observability.workspaceId,
+    defenderForContainers: clusterConfig.defenderForContainers,
   });
 
   const adminGroups = clusterConfig.adminGroupObjectIds.map((principalId) => ({
@@ -311,6 +320,8 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
     "apps",
     {
       apps: config.apps,
+      reservedNamespaces: stackNamespaces(config),
+      administratorRoles: administratorRoles(config),
       ...(config.apps.some((app) => app.database) ? { database: platform.database } : {}),
     },
     providers,
@@ -326,7 +337,7 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
   const jenkins = new Jenkins(
     "jenkins",
     {
-      namespace: "jenkins",
+      namespace: JENKINS_NAMESPACE,
       repositoryUrl: config.cicd.repositoryUrl,
       signIn: config.cicd.signIn,
       breakGlass: config.cicd.breakGlass,

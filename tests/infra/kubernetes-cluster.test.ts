@@ -66,6 +66,7 @@ const devArgs = (): KubernetesClusterArgs => ({
   nodeOsUpgradeChannel: "NodeImage",
   maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 4 },
   logAnalyticsWorkspaceId: WORKSPACE_ID,
+  defenderForContainers: false,
 });
 
 const prodArgs = (): KubernetesClusterArgs => ({
@@ -80,6 +81,7 @@ const prodArgs = (): KubernetesClusterArgs => ({
   upgradeChannel: "stable",
   nodeOsUpgradeChannel: "SecurityPatch",
   maintenanceWindow: { dayOfWeek: "Saturday", startTime: "22:30", durationHours: 8 },
+  defenderForContainers: true,
 });
 
 type Inputs = Readonly<Record<string, unknown>>;
@@ -273,6 +275,26 @@ describe("KubernetesCluster", () => {
       enabled: true,
       config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
     });
+  });
+
+  // MicrosoftDocs/azure-aks-docs articles/aks/enable-host-encryption.md ("enableEncryptionAtHost": true).
+  it("encrypts both node pools at the host", () => {
+    assert.equal(systemProfileOf(single(prod, CLUSTER)).enableEncryptionAtHost, true);
+    assert.equal(
+      single(prod, "azure-native:containerservice:AgentPool").inputs.enableEncryptionAtHost,
+      true,
+    );
+  });
+
+  // ManagedClusterSecurityProfileDefender, as @pulumi/azure-native's input typings name it.
+  it("prod runs Defender for Containers reporting to the workspace; dev does not", () => {
+    const securityProfile = (resources: readonly RecordedResource[]): Inputs =>
+      single(resources, CLUSTER).inputs.securityProfile as Inputs;
+    assert.deepEqual(securityProfile(prod).defender, {
+      logAnalyticsWorkspaceResourceId: WORKSPACE_ID,
+      securityMonitoring: { enabled: true },
+    });
+    assert.equal(securityProfile(dev).defender, undefined);
   });
 
   it("enables the Azure Policy add-on", () => {

@@ -106,7 +106,7 @@ describe("bad config fails before any resource is registered, naming the key", (
       title: "max node count below min",
       change: { "cluster.userPool.minCount": 4, "cluster.userPool.maxCount": 2 },
       key: "cluster.userPool.maxCount",
-      mentions: "at least cluster.userPool.minCount (4)",
+      mentions: "at least userPool.minCount (4)",
     },
     {
       title: "node count out of range",
@@ -148,7 +148,7 @@ describe("bad config fails before any resource is registered, naming the key", (
       title: "DNS service IP outside the service CIDR",
       change: { "cluster.dnsServiceIp": "10.0.0.10" },
       key: "cluster.dnsServiceIp",
-      mentions: "inside cluster.serviceCidr",
+      mentions: "inside serviceCidr",
     },
     {
       title: "unknown top-level key",
