@@ -528,7 +528,8 @@ function platformRules(config: RawStack, problem: Problem): void {
     appPlatformProblems({
       apps: config.apps,
       reservedNamespaces: stackNamespaces(config),
-      administratorRoles: administratorRoles(config),
+      // On Azure the Database's own rule reports an app role that is an administrator's.
+      administratorRoles: config.platform === "local" ? administratorRoles(config) : [],
       // The stack always gives the platform its server (hosting-stack.ts); only the apps are
       // the stack file's to get wrong.
       database: {

@@ -1,41 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parseStackConfig, PROJECT } from "../../stacks/config";
-import {
-  readStackConfigFile,
-  runStack,
-  StackRunFailure,
-  withConfig,
-  type RawConfig,
-} from "../harness/run-stack";
+import { parseStackConfig, PROJECT } from "../../stacks/config";
+import { configErrorOf, problemFor } from "../harness/config-errors";
+import { readStackConfigFile, withConfig, type RawConfig } from "../harness/run-stack";
 
 const dev = readStackConfigFile("dev");
 const prod = readStackConfigFile("prod");
 const local = readStackConfigFile("local");
-
-/** Runs the program with `config` and returns the ConfigError, proving nothing was registered. */
-async function configErrorOf(stack: string, config: RawConfig): Promise<ConfigError> {
-  try {
-    await runStack({ stack, config });
-  } catch (error) {
-    assert.ok(error instanceof StackRunFailure, `expected a StackRunFailure, got ${String(error)}`);
-    assert.equal(error.resources.length, 0, "no resource may be registered before config fails");
-    assert.ok(
-      error.cause instanceof ConfigError,
-      `expected a ConfigError, got ${String(error.cause)}`,
-    );
-    return error.cause;
-  }
-  assert.fail("expected the program to reject the config");
-}
-
-function problemFor(error: ConfigError, key: string): string {
-  const problem = error.problems.find((p) => p.key === `${PROJECT}:${key}`);
-  assert.ok(problem, `expected a problem naming ${PROJECT}:${key}; got:\n${error.message}`);
-  const line = `${problem.key}: ${problem.expected}; found ${problem.found}`;
-  assert.ok(error.message.includes(line), "the message lists the problem");
-  return line;
-}
 
 describe("committed stack files", () => {
   for (const [stack, raw] of [
