@@ -52,8 +52,9 @@ export const BuiltInRole = {
 /**
  * AKS add-on profile keys (`addonProfiles.<key>`). Source: MicrosoftDocs/azure-aks-docs
  * `articles/aks/csi-secrets-store-driver.md` (`azureKeyvaultSecretsProvider`),
- * `articles/aks/create-postgresql-ha.md` (`omsagent`), `articles/aks/use-azure-policy.md`
- * (`azurepolicy`, the add-on `az aks enable-addons --addons azure-policy` turns on).
+ * `articles/aks/create-postgresql-ha.md` (`omsagent`); MicrosoftDocs/azure-docs
+ * `articles/governance/policy/concepts/policy-for-kubernetes.md`
+ * (`az aks show --query addonProfiles.azurepolicy`).
  */
 export const AksAddon = {
   keyVaultSecretsProvider: "azureKeyvaultSecretsProvider",
@@ -71,11 +72,11 @@ export const AksMaintenanceConfiguration = {
 } as const;
 
 /**
- * Container Insights data collection names. Source: MicrosoftDocs/azure-monitor-docs
- * `articles/azure-monitor/containers/kubernetes-monitoring-enable-arm.md` and the
- * microsoft/Docker-Provider onboarding templates (extension `ContainerInsights`, its data source
- * and association named `ContainerInsightsExtension`, stream group
- * `Microsoft-ContainerInsights-Group-Default`).
+ * Container Insights data collection names (extension `ContainerInsights`, its data source and
+ * association named `ContainerInsightsExtension`, stream group
+ * `Microsoft-ContainerInsights-Group-Default`). Source: microsoft/Docker-Provider onboarding
+ * templates (`scripts/onboarding/aks/onboarding-using-msi-auth`), as the Container Insights
+ * collection rule was written against; unchanged by this module.
  */
 export const ContainerInsights = {
   extensionName: "ContainerInsights",
@@ -108,9 +109,9 @@ export const DiagnosticCategory = {
 } as const;
 
 /**
- * Platform metric namespaces (the resource type) and metric names alerts watch. Source:
- * MicrosoftDocs/azure-aks-docs `articles/aks/monitor-aks-reference.md` (supported metrics for
- * Microsoft.ContainerService/managedClusters: `node_cpu_usage_percentage`,
+ * Platform metric namespaces (the resource type) and metric names alerts watch. Source: the
+ * supported-metrics tables MicrosoftDocs/azure-aks-docs `articles/aks/monitor-aks-reference.md`
+ * includes for Microsoft.ContainerService/managedClusters (`node_cpu_usage_percentage`,
  * `node_memory_working_set_percentage`, `kube_pod_status_phase` with dimension `phase`) and
  * MicrosoftDocs/azure-databases-docs `articles/postgresql/flexible-server/concepts-monitoring.md`
  * (`cpu_percent`, `storage_percent`).
@@ -180,9 +181,8 @@ export const DefenderForContainers = {
 } as const;
 
 /**
- * Service tags used as NSG rule sources. Source: MicrosoftDocs/azure-docs
- * `articles/virtual-network/service-tags-overview.md` and `network-security-groups-overview.md`
- * (the default tags `VirtualNetwork`, `AzureLoadBalancer`, `Internet`).
+ * Service tags used as NSG rule sources (`VirtualNetwork`, `AzureLoadBalancer`, `Internet`).
+ * Source: MicrosoftDocs/azure-docs `articles/virtual-network/service-tags-overview.md`.
  */
 export const ServiceTag = {
   virtualNetwork: "VirtualNetwork",
@@ -192,8 +192,9 @@ export const ServiceTag = {
 
 /**
  * Namespaces AKS or its add-ons create on every cluster this program builds, which an app must
- * not take. Source: MicrosoftDocs/azure-aks-docs `articles/aks/use-azure-policy.md`
- * (`gatekeeper-system`), Kubernetes' own (`kube-*`, `default`).
+ * not take. Source: MicrosoftDocs/azure-aks-docs `articles/aks/limit-egress-traffic.md`
+ * ("the `kube-system` or `gatekeeper-system` namespaces", the Azure Policy add-on's), Kubernetes'
+ * own (`kube-*`, `default`).
  */
 export const CLUSTER_NAMESPACES: readonly string[] = [
   "default",
@@ -204,10 +205,10 @@ export const CLUSTER_NAMESPACES: readonly string[] = [
 ];
 
 /**
- * Addresses Azure keeps in every subnet (network, broadcast and three for its services), so a
- * subnet of `/n` has `2^(32-n) - 5` usable addresses. Source: MicrosoftDocs/azure-docs
- * `articles/virtual-network/virtual-networks-faq.md` ("Azure reserves the first four and last IP
- * address for a total of five IP addresses within each subnet").
+ * Addresses Azure keeps in every subnet (the first four and the last), so a subnet of `/n` has
+ * `2^(32-n) - 5` usable addresses. Source: MicrosoftDocs/azure-aks-docs
+ * `articles/aks/concepts-network-azure-cni-overlay.md` ("A `/24` subnet contains 256 IP
+ * addresses. Azure reserves the first four and last IP addresses, leaving 251 usable addresses").
  */
 export const AZURE_SUBNET_RESERVED_ADDRESSES = 5;
 
