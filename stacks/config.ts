@@ -480,7 +480,7 @@ export function administratorRoles(config: StackConfig | RawStack): string[] {
     : ["postgres"];
 }
 
-/** Reports a component's problems under `prefix`, except where a problem is already reported. */
+/** Reports a component's problems at the config paths `path` maps their argument keys to. */
 function reportUnder(
   problems: readonly ArgsProblem[],
   problem: Problem,
@@ -493,10 +493,9 @@ function reportUnder(
 
 /** `a.b[2].c` as a path: `["a", "b", 2, "c"]`. */
 function pathOf(key: string): (string | number)[] {
-  return key
-    .split(/\.|\[(\d+)\]/)
-    .filter((part): part is string => part !== undefined && part !== "")
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  return [...key.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map(([, index, field]) =>
+    index !== undefined ? Number(index) : (field ?? ""),
+  );
 }
 
 function commonRules(config: RawStack, problem: Problem): void {
