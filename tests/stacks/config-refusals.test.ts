@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isProductionStack, parseStackConfig, PROJECT } from "../../stacks/config";
 import { enforcementForStack } from "../../tools/plan/policy";
-import { configErrorOf, problemFor } from "../harness/config-errors";
+import { configErrorOf, itRefuses, problemFor, type RefusedChange } from "../harness/config-errors";
 import { readStackConfigFile, withConfig } from "../harness/run-stack";
 
 const dev = readStackConfigFile("dev");
@@ -16,14 +16,7 @@ const devAppsWith = (extra: Record<string, unknown>): Record<string, unknown>[] 
 ];
 
 describe("config refuses what Azure, Kubernetes or PostgreSQL would reject at deploy time", () => {
-  const cases: {
-    title: string;
-    stack?: string;
-    base?: Record<string, string>;
-    change: Record<string, unknown>;
-    key: string;
-    mentions: string;
-  }[] = [
+  const cases: RefusedChange[] = [
     {
       title: "an app whose role is the database administrator login",
       change: { apps: devAppsWith({ name: "hiringadmin", database: true }) },
@@ -185,16 +178,7 @@ describe("config refuses what Azure, Kubernetes or PostgreSQL would reject at de
       mentions: "once",
     },
   ];
-  for (const testCase of cases) {
-    it(`${testCase.title} → ${PROJECT}:${testCase.key}`, async () => {
-      const error = await configErrorOf(
-        testCase.stack ?? "dev",
-        withConfig(testCase.base ?? dev, testCase.change),
-      );
-      const line = problemFor(error, testCase.key);
-      assert.ok(line.includes(testCase.mentions), `"${line}" should mention ${testCase.mentions}`);
-    });
-  }
+  itRefuses(cases, dev);
 
   it("a key in a misspelt namespace is refused, not ignored", async () => {
     const error = await configErrorOf("dev", { ...dev, "hiring-infr:protect": "true" });
@@ -234,52 +218,48 @@ describe("production is tied to the stack", () => {
 });
 
 describe("production refuses what weakens recovery or visibility", () => {
-  const cases: { title: string; change: Record<string, unknown>; key: string; mentions: string }[] =
-    [
-      {
-        title: "authorised ranges whose union is all of IPv4 (two /1s)",
-        change: { "cluster.apiServer.authorizedIpRanges": ["0.0.0.0/1", "128.0.0.0/1"] },
-        key: "cluster.apiServer.authorizedIpRanges",
-        mentions: "these cover 4294967296",
-      },
-      {
-        title: "authorised ranges wider than a /8 together",
-        change: { "cluster.apiServer.authorizedIpRanges": ["203.0.0.0/8", "198.0.0.0/8"] },
-        key: "cluster.apiServer.authorizedIpRanges",
-        mentions: "at most 16777216",
-      },
-      {
-        title: "a short Key Vault soft-delete retention",
-        change: { "keyVault.softDeleteRetentionDays": 30 },
-        key: "keyVault.softDeleteRetentionDays",
-        mentions: "90 in production",
-      },
-      {
-        title: "a daily ingestion cap",
-        change: { "observability.dailyQuotaGb": 5 },
-        key: "observability.dailyQuotaGb",
-        mentions: "-1 (no cap) in production",
-      },
-      {
-        title: "storage auto-grow off",
-        change: { "database.storageAutoGrow": false },
-        key: "database.storageAutoGrow",
-        mentions: "true in production",
-      },
-      {
-        title: "Defender for Containers off",
-        change: { "cluster.defenderForContainers": false },
-        key: "cluster.defenderForContainers",
-        mentions: "true in production",
-      },
-    ];
-  for (const testCase of cases) {
-    it(`${testCase.title} → ${PROJECT}:${testCase.key}`, async () => {
-      const error = await configErrorOf("prod", withConfig(prod, testCase.change));
-      const line = problemFor(error, testCase.key);
-      assert.ok(line.includes(testCase.mentions), `"${line}" should mention ${testCase.mentions}`);
-    });
-  }
+  const cases: RefusedChange[] = [
+    {
+      title: "authorised ranges whose union is all of IPv4 (two /1s)",
+      change: { "cluster.apiServer.authorizedIpRanges": ["0.0.0.0/1", "128.0.0.0/1"] },
+      key: "cluster.apiServer.authorizedIpRanges",
+      mentions: "these cover 4294967296",
+    },
+    {
+      title: "authorised ranges wider than a /8 together",
+      change: { "cluster.apiServer.authorizedIpRanges": ["203.0.0.0/8", "198.0.0.0/8"] },
+      key: "cluster.apiServer.authorizedIpRanges",
+      mentions: "at most 16777216",
+    },
+    {
+      title: "a short Key Vault soft-delete retention",
+      change: { "keyVault.softDeleteRetentionDays": 30 },
+      key: "keyVault.softDeleteRetentionDays",
+      mentions: "90 in production",
+    },
+    {
+      title: "a daily ingestion cap",
+      change: { "observability.dailyQuotaGb": 5 },
+      key: "observability.dailyQuotaGb",
+      mentions: "-1 (no cap) in production",
+    },
+    {
+      title: "storage auto-grow off",
+      change: { "database.storageAutoGrow": false },
+      key: "database.storageAutoGrow",
+      mentions: "true in production",
+    },
+    {
+      title: "Defender for Containers off",
+      change: { "cluster.defenderForContainers": false },
+      key: "cluster.defenderForContainers",
+      mentions: "true in production",
+    },
+  ];
+  itRefuses(
+    cases.map((testCase) => ({ ...testCase, stack: "prod", base: prod })),
+    dev,
+  );
 
   it("accepts narrow authorised ranges (the committed prod file)", () => {
     assert.equal(parseStackConfig("prod", prod).environment, "production");

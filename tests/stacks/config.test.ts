@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseStackConfig, PROJECT } from "../../stacks/config";
-import { configErrorOf, problemFor } from "../harness/config-errors";
-import { readStackConfigFile, withConfig, type RawConfig } from "../harness/run-stack";
+import { parseStackConfig } from "../../stacks/config";
+import { configErrorOf, itRefuses, problemFor, type RefusedChange } from "../harness/config-errors";
+import { readStackConfigFile, withConfig } from "../harness/run-stack";
 
 const dev = readStackConfigFile("dev");
 const prod = readStackConfigFile("prod");
@@ -41,14 +41,7 @@ describe("committed stack files", () => {
 });
 
 describe("bad config fails before any resource is registered, naming the key", () => {
-  const cases: {
-    title: string;
-    stack?: string;
-    base?: RawConfig;
-    change: Record<string, unknown>;
-    key: string;
-    mentions: string;
-  }[] = [
+  const cases: RefusedChange[] = [
     {
       title: "missing platform",
       change: { platform: undefined },
@@ -319,16 +312,7 @@ describe("bad config fails before any resource is registered, naming the key", (
       mentions: "unknown key",
     },
   ];
-  for (const testCase of cases) {
-    it(`${testCase.title} → ${PROJECT}:${testCase.key}`, async () => {
-      const error = await configErrorOf(
-        testCase.stack ?? "dev",
-        withConfig(testCase.base ?? dev, testCase.change),
-      );
-      const line = problemFor(error, testCase.key);
-      assert.ok(line.includes(testCase.mentions), `"${line}" should mention ${testCase.mentions}`);
-    });
-  }
+  itRefuses(cases, dev);
 
   it("lists every problem in one error", async () => {
     const error = await configErrorOf(
