@@ -29,6 +29,7 @@ import {
   repositoryUrlProblems,
   signInProblems,
 } from "../infra/cicd/args";
+import { buildNamespaceOf, deployNamespaceOf } from "../infra/cicd/jcasc";
 import { observabilityProblems } from "../infra/observability";
 import { secretStoreProblems } from "../infra/secret-store";
 import { STANDARD_TAG_NAMES } from "../infra/tags";
@@ -464,6 +465,8 @@ const INGRESS_NAMESPACE = "ingress-nginx";
 export function stackNamespaces(config: Pick<StackConfig, "platform">): string[] {
   return [
     JENKINS_NAMESPACE,
+    buildNamespaceOf(JENKINS_NAMESPACE),
+    deployNamespaceOf(JENKINS_NAMESPACE),
     DB_PROVISIONING_NAMESPACE,
     INGRESS_NAMESPACE,
     ...(config.platform === "local" ? [IN_CLUSTER_DATABASE_NAMESPACE] : []),

@@ -46,6 +46,12 @@ describe("config refuses what Azure, Kubernetes or PostgreSQL would reject at de
       mentions: "a namespace the cluster or the stack already creates",
     },
     {
+      title: "an app named like the Jenkins deploy agents' namespace",
+      change: { apps: devAppsWith({ name: "jenkins-deploy" }) },
+      key: "apps[3].name",
+      mentions: "already creates",
+    },
+    {
       title: "an app named like the Azure Policy add-on's namespace",
       change: { apps: devAppsWith({ name: "gatekeeper-system" }) },
       key: "apps[3].name",
