@@ -223,7 +223,7 @@ describe("SecretStore validation", () => {
     );
     await rejects(
       { ...devArgs(), softDeleteRetentionDays: 30.5 },
-      /SecretStore softDeleteRetentionDays: 30.5/,
+      /softDeleteRetentionDays: expected a whole number of days from 7 to 90, got 30\.5/,
     );
   });
 
@@ -245,7 +245,7 @@ describe("SecretStore validation", () => {
     );
     await rejects(
       { ...devArgs(), allowedIpRanges: ["192.168.1.10"] },
-      /SecretStore allowedIpRanges: "192.168.1.10" is a private/,
+      /allowedIpRanges\[0\]: expected a public range, got "192\.168\.1\.10"/,
     );
   });
 });
