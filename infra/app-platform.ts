@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { type ArgsProblem, throwIfArgsProblems } from "./args-problems";
+import { CLUSTER_NAMESPACES } from "./azure-identifiers";
 import { isIpv4Cidr } from "./cidr";
 import { generatedPassword } from "./generated-password";
 import { POSTGRES_IMAGES } from "./in-cluster-database";
@@ -73,6 +75,17 @@ export interface AppPlatformArgs {
    * {@link DEFAULT_PROVISIONER_IMAGE}.
    */
   readonly provisionerImage?: string;
+  /**
+   * Namespaces the stack creates besides the apps' (e.g. Jenkins', the in-cluster database's);
+   * an app may not take one, or two Namespace resources would claim one name. Default: none.
+   */
+  readonly reservedNamespaces?: readonly string[];
+  /**
+   * PostgreSQL administrator role names (the password administrator, Entra administrators); an
+   * app's database role may not be one. Plain names, so the check runs before anything exists.
+   * Default: none.
+   */
+  readonly administratorRoles?: readonly string[];
 }
 
 /**
@@ -108,14 +121,8 @@ export const MIN_APP_MEMORY_BYTES = 128 * 1024 ** 2;
 /** User id of `postgres` in the official Alpine images. */
 const POSTGRES_ALPINE_UID = 70;
 
-/** Namespaces an app must not take. */
-const RESERVED_NAMESPACES: readonly string[] = [
-  "default",
-  "kube-system",
-  "kube-public",
-  "kube-node-lease",
-  DB_PROVISIONING_NAMESPACE,
-];
+/** Namespaces an app must not take: the cluster's own and the platform's. */
+const RESERVED_NAMESPACES: readonly string[] = [...CLUSTER_NAMESPACES, DB_PROVISIONING_NAMESPACE];
 
 /**
  * Role and database names PostgreSQL or Azure reserve (besides any starting with `pg_` or
@@ -179,47 +186,65 @@ export function databaseNameOf(appName: string): string {
   return appName.replace(/-/g, "_");
 }
 
-/** Throws on the first argument Kubernetes or PostgreSQL would reject, naming it. */
-function validateArgs(name: string, args: AppPlatformArgs): void {
-  const fail = (message: string): never => {
-    throw new Error(`AppPlatform "${name}": ${message}`);
+/**
+ * Every argument Kubernetes or PostgreSQL would reject, or that would break the platform, as
+ * `{ key, reason }` (never throws). The stack's config schema reports the app problems under
+ * `hiring-infra:apps[<i>].*`.
+ */
+export function appPlatformProblems(
+  args: Omit<AppPlatformArgs, "database"> & {
+    readonly database?: Omit<DatabaseConnection, "host" | "adminUser" | "adminPassword">;
+  },
+): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
+  const fail = (key: string, reason: string): void => {
+    problems.push({ key, reason });
   };
+  const reservedNamespaces = new Set([...RESERVED_NAMESPACES, ...(args.reservedNamespaces ?? [])]);
+  const administratorRoles = new Set(args.administratorRoles ?? []);
   const seen = new Set<string>();
-  for (const app of args.apps) {
+  args.apps.forEach((app, index) => {
+    const key = `apps[${index}]`;
     if (!DNS_LABEL.test(app.name)) {
       fail(
-        `apps name "${app.name}" must be a DNS label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit`,
+        `${key}.name`,
+        `expected a DNS label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit, got "${app.name}"`,
       );
     }
-    if (RESERVED_NAMESPACES.includes(app.name) || app.name.startsWith("kube-")) {
-      fail(`apps name "${app.name}" is a namespace reserved for the cluster or the platform`);
+    if (reservedNamespaces.has(app.name) || app.name.startsWith("kube-")) {
+      fail(
+        `${key}.name`,
+        `expected a name other than "${app.name}", a namespace the cluster or the stack already creates`,
+      );
     }
     if (app.name === args.ingressNamespace) {
-      fail(`apps name "${app.name}" is the ingressNamespace`);
+      fail(`${key}.name`, `expected a name other than the ingressNamespace "${app.name}"`);
     }
     if (seen.has(app.name)) {
-      fail(`apps lists "${app.name}" twice`);
+      fail(`${key}.name`, `expected unique app names; "${app.name}" appears twice`);
     }
     seen.add(app.name);
     const cpu = parseQuantity(app.cpu);
     if (cpu === undefined) {
-      fail(`apps "${app.name}" cpu "${app.cpu}" is not a Kubernetes quantity (e.g. "500m", "2")`);
+      fail(`${key}.cpu`, `expected a Kubernetes quantity (e.g. "500m", "2"), got "${app.cpu}"`);
     } else if (cpu * 1000 < MIN_APP_CPU_MILLICORES) {
-      fail(`apps "${app.name}" cpu "${app.cpu}" is below the minimum of 100m`);
+      fail(`${key}.cpu`, `expected at least 100m, got "${app.cpu}"`);
     }
     const memory = parseQuantity(app.memory);
     if (memory === undefined) {
       fail(
-        `apps "${app.name}" memory "${app.memory}" is not a Kubernetes quantity (e.g. "512Mi", "2Gi")`,
+        `${key}.memory`,
+        `expected a Kubernetes quantity (e.g. "512Mi", "2Gi"), got "${app.memory}"`,
       );
     } else if (memory < MIN_APP_MEMORY_BYTES) {
-      fail(`apps "${app.name}" memory "${app.memory}" is below the minimum of 128Mi`);
+      fail(`${key}.memory`, `expected at least 128Mi, got "${app.memory}"`);
     }
     if (app.database) {
       const databaseName = databaseNameOf(app.name);
       if (!/^[a-z]/.test(app.name)) {
         fail(
-          `apps "${app.name}" has a database, so its name must start with a letter (it names the database and role)`,
+          `${key}.name`,
+          `expected a name starting with a letter: the app has a database, and its name names the database and role`,
         );
       }
       if (
@@ -227,41 +252,50 @@ function validateArgs(name: string, args: AppPlatformArgs): void {
         databaseName.startsWith("pg_") ||
         databaseName.startsWith("azure_")
       ) {
-        fail(`apps "${app.name}" database and role name "${databaseName}" is reserved`);
+        fail(
+          `${key}.name`,
+          `expected a database and role name PostgreSQL or Azure does not reserve, got "${databaseName}"`,
+        );
       }
-      if (
-        typeof args.database?.adminUser === "string" &&
-        args.database.adminUser === databaseName
-      ) {
-        fail(`apps "${app.name}" role "${databaseName}" would be the database adminUser`);
+      // The provisioning job sets the app role's password: on an administrator's role it would
+      // lock the administrator out and fail every later job.
+      if (administratorRoles.has(databaseName)) {
+        fail(
+          `${key}.name`,
+          `expected a database and role name other than the administrator role "${databaseName}"`,
+        );
       }
     }
-  }
+  });
   const databaseApps = args.apps.filter((app) => app.database).map((app) => app.name);
   if (databaseApps.length > 0 && args.database === undefined) {
-    fail(`database is required: apps ${databaseApps.join(", ")} need a database`);
+    fail(
+      "database",
+      `expected a database connection: apps ${databaseApps.join(", ")} need a database`,
+    );
   }
   if (args.database !== undefined) {
     const { port, peer } = args.database;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      fail(`database.port ${port} must be a whole number from 1 to 65535`);
+      fail("database.port", `expected a whole number from 1 to 65535, got ${port}`);
     }
     if (peer.kind === "cidr" && !isIpv4Cidr(peer.cidr)) {
-      fail(`database.peer.cidr "${peer.cidr}" is not an IPv4 CIDR block`);
+      fail("database.peer.cidr", `expected an IPv4 CIDR block, got "${peer.cidr}"`);
     }
     if (peer.kind === "pods") {
       if (!DNS_LABEL.test(peer.namespace)) {
-        fail(`database.peer.namespace "${peer.namespace}" is not a namespace name`);
+        fail("database.peer.namespace", `expected a namespace name, got "${peer.namespace}"`);
       }
       if (Object.keys(peer.podLabels).length === 0) {
         fail(
-          `database.peer.podLabels is empty; it must select the server's pods, not the whole namespace`,
+          "database.peer.podLabels",
+          "expected at least one label: it must select the server's pods, not the whole namespace",
         );
       }
     }
   }
   if (args.ingressNamespace !== undefined && !DNS_LABEL.test(args.ingressNamespace)) {
-    fail(`ingressNamespace "${args.ingressNamespace}" is not a namespace name`);
+    fail("ingressNamespace", `expected a namespace name, got "${args.ingressNamespace}"`);
   }
   const image = args.provisionerImage;
   if (image !== undefined) {
@@ -272,10 +306,12 @@ function validateArgs(name: string, args: AppPlatformArgs): void {
     // A floating tag (`latest`, `17`, `17-alpine`) would change the job's psql under it.
     if (!pinnedByDigest && !/^v?\d+\.\d+/.test(tag)) {
       fail(
-        `provisionerImage "${image}" must be pinned by an exact version tag (e.g. "${DEFAULT_PROVISIONER_IMAGE}") or a digest, not latest or a floating tag`,
+        "provisionerImage",
+        `expected an image pinned by an exact version tag (e.g. "${DEFAULT_PROVISIONER_IMAGE}") or a digest, not latest or a floating tag, got "${image}"`,
       );
     }
   }
+  return problems;
 }
 
 /** `[app, value]` pairs as a record keyed by app name. */
@@ -434,7 +470,7 @@ export class AppPlatform extends pulumi.ComponentResource {
    * @param opts component options; `providers` must carry the Kubernetes provider.
    */
   constructor(name: string, args: AppPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateArgs(name, args);
+    throwIfArgsProblems("AppPlatform", name, appPlatformProblems(args));
     requireKubernetesProvider("AppPlatform", name, opts);
     super("hiring:platform:AppPlatform", name, {}, opts);
 

@@ -76,3 +76,34 @@ export function addressInCidr(address: string, cidr: string): boolean {
   const value = toNumber(ipaddr.IPv4.parse(address));
   return block.first <= value && value <= block.last;
 }
+
+/** Where `address` falls in `cidr`: 0 for the block's first address, or `undefined` outside it. */
+export function addressOffsetInCidr(address: string, cidr: string): number | undefined {
+  const block = mustParse(cidr);
+  const value = toNumber(ipaddr.IPv4.parse(address));
+  return block.first <= value && value <= block.last ? value - block.first : undefined;
+}
+
+/** Addresses in a block, e.g. 256 for a /24. */
+export function cidrSize(cidr: string): number {
+  const block = mustParse(cidr);
+  return block.last - block.first + 1;
+}
+
+/**
+ * How many distinct addresses the blocks cover together (overlaps counted once), e.g. two
+ * `/1`s cover all 2^32 IPv4 addresses.
+ */
+export function cidrUnionSize(cidrs: readonly string[]): number {
+  const blocks = cidrs.map(mustParse).sort((a, b) => a.first - b.first);
+  let total = 0;
+  let end = -1;
+  for (const block of blocks) {
+    if (block.last <= end) {
+      continue;
+    }
+    total += block.last - Math.max(block.first, end + 1) + 1;
+    end = block.last;
+  }
+  return total;
+}

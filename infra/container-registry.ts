@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { type ArgsProblem, throwIfArgsProblems } from "./args-problems";
 import type { AzureScope } from "./azure-scope";
 import { privateEndpoint, type PrivateEndpointPlacement } from "./private-endpoint";
 import { grantRoles, type RoleGrantee } from "./roles";
@@ -50,7 +51,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
    * @param opts component options.
    */
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateContainerRegistryArgs(args);
+    throwIfArgsProblems("ContainerRegistry", name, containerRegistryProblems(args));
     super("hiring:registry:ContainerRegistry", name, {}, opts);
     const { scope } = args;
     const premium = args.sku === "Premium";
@@ -132,21 +133,34 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   }
 }
 
-function validateContainerRegistryArgs(args: ContainerRegistryArgs): void {
+/**
+ * Every argument Container Registry would reject, as `{ key, reason }` (never throws). The
+ * stack's config schema reports the same problems under `hiring-infra:registry.*`.
+ */
+export function containerRegistryProblems(
+  args: Pick<ContainerRegistryArgs, "sku" | "zoneRedundancy" | "untaggedRetentionDays"> & {
+    readonly privateEndpoint?: unknown;
+  },
+): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
   if (args.zoneRedundancy && args.sku !== "Premium") {
-    throw new Error(
-      `ContainerRegistry zoneRedundancy: needs sku Premium, got ${args.sku}; set zoneRedundancy false or use Premium`,
-    );
+    problems.push({
+      key: "zoneRedundancy",
+      reason: `expected false unless sku is Premium, got sku ${args.sku}`,
+    });
   }
   if (args.privateEndpoint !== undefined && args.sku !== "Premium") {
-    throw new Error(
-      `ContainerRegistry privateEndpoint: needs sku Premium, got ${args.sku}; Azure offers private endpoints on Premium only`,
-    );
+    problems.push({
+      key: "privateEndpoint",
+      reason: `expected none unless sku is Premium (Azure offers private endpoints on Premium only), got sku ${args.sku}`,
+    });
   }
   const days = args.untaggedRetentionDays;
   if (!Number.isInteger(days) || days < 0 || days > 365) {
-    throw new Error(
-      `ContainerRegistry untaggedRetentionDays: ${days} is not a whole number of days in 0-365`,
-    );
+    problems.push({
+      key: "untaggedRetentionDays",
+      reason: `expected a whole number of days from 0 to 365, got ${days}`,
+    });
   }
+  return problems;
 }

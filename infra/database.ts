@@ -1,6 +1,8 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
+import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "./args-problems";
+import { POSTGRES_SERVER_PARAMETERS } from "./azure-identifiers";
 import { generatedPassword } from "./generated-password";
 
 /** A Microsoft Entra principal that administers the server (gets `azure_pg_admin`). */
@@ -78,18 +80,10 @@ export const POSTGRES_STORAGE_SIZES_GB: readonly number[] = [
   32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767,
 ];
 
-/** Server parameters set on every server, applied in this order. */
-export const SERVER_PARAMETERS: readonly (readonly [name: string, value: string])[] = [
-  ["require_secure_transport", "on"],
-  ["ssl_min_protocol_version", "TLSv1.2"],
-  ["log_connections", "on"],
-  ["log_disconnections", "on"],
-  // Throttles an IP after repeated failed logins (Azure policy "Connection throttling should
-  // be enabled for PostgreSQL flexible servers").
-  ["connection_throttle.enable", "on"],
-];
+/** Server parameters set on every server, applied in this order (sources in the identifiers module). */
+export const SERVER_PARAMETERS = POSTGRES_SERVER_PARAMETERS;
 
-const SKU_PREFIX: Readonly<Record<DatabaseArgs["skuTier"], string>> = {
+const SKU_PREFIX: Readonly<Partial<Record<string, string>>> = {
   Burstable: "Standard_B",
   GeneralPurpose: "Standard_D",
   MemoryOptimized: "Standard_E",
@@ -122,92 +116,128 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isIntegerIn = (value: number, min: number, max: number): boolean =>
   Number.isInteger(value) && value >= min && value <= max;
 
-/** Throws on the first argument Azure would reject, naming it; before anything is created. */
-function validateArgs(name: string, args: DatabaseArgs): void {
-  const fail = (message: string): never => {
-    throw new Error(`Database "${name}": ${message}`);
+/** The plain (non-Output) arguments {@link databaseProblems} checks. */
+export type DatabaseSettings = Omit<
+  DatabaseArgs,
+  "scope" | "delegatedSubnetId" | "privateDnsZoneId" | "keyVaultName" | "tenantId"
+>;
+
+/**
+ * Every argument Azure or PostgreSQL would reject, or that would break the server's
+ * administration, as `{ key, reason }` (never throws). The stack's config schema reports the same
+ * problems under `hiring-infra:database.*`.
+ */
+export function databaseProblems(args: DatabaseSettings): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
+  const problem = (key: string, reason: string): void => {
+    problems.push({ key, reason });
   };
-  if (!args.skuName.startsWith(SKU_PREFIX[args.skuTier])) {
-    fail(
-      `skuName "${args.skuName}" is not a ${args.skuTier} size; expected ${SKU_PREFIX[args.skuTier]}...`,
-    );
+  const prefix = SKU_PREFIX[args.skuTier];
+  if (prefix !== undefined && !args.skuName.startsWith(prefix)) {
+    problem("skuName", `expected a ${args.skuTier} size (${prefix}...), got "${args.skuName}"`);
   }
   if (args.highAvailability !== "Disabled" && args.skuTier === "Burstable") {
-    fail(
-      `highAvailability "${args.highAvailability}" is not available on the Burstable skuTier; use GeneralPurpose or MemoryOptimized, or "Disabled"`,
+    problem(
+      "highAvailability",
+      `expected "Disabled" on the Burstable skuTier (Azure has no high availability there), got "${args.highAvailability}"`,
     );
   }
   if (!POSTGRES_STORAGE_SIZES_GB.includes(args.storageSizeGB)) {
-    fail(
-      `storageSizeGB ${args.storageSizeGB} is not offered; expected one of ${POSTGRES_STORAGE_SIZES_GB.join(", ")}`,
+    problem(
+      "storageSizeGB",
+      `expected one of ${POSTGRES_STORAGE_SIZES_GB.join(", ")}, got ${args.storageSizeGB}`,
     );
   }
   if (!isIntegerIn(args.backupRetentionDays, 7, 35)) {
-    fail(`backupRetentionDays ${args.backupRetentionDays} must be a whole number from 7 to 35`);
+    problem(
+      "backupRetentionDays",
+      `expected a whole number from 7 to 35, got ${args.backupRetentionDays}`,
+    );
   }
   for (const key of ["availabilityZone", "standbyAvailabilityZone"] as const) {
     const zone = args[key];
     if (zone !== undefined && !ZONES.includes(zone)) {
-      fail(`${key} "${zone}" must be "1", "2" or "3"`);
+      problem(key, `expected "1", "2" or "3", got "${zone}"`);
     }
   }
   if (args.standbyAvailabilityZone !== undefined && args.highAvailability === "Disabled") {
-    fail(`standbyAvailabilityZone is set but highAvailability is "Disabled"`);
+    problem("standbyAvailabilityZone", 'expected none while highAvailability is "Disabled"');
   }
   if (
     args.highAvailability === "ZoneRedundant" &&
     args.availabilityZone !== undefined &&
     args.standbyAvailabilityZone === args.availabilityZone
   ) {
-    fail(
-      `standbyAvailabilityZone "${args.standbyAvailabilityZone}" equals availabilityZone; ZoneRedundant high availability needs a different zone`,
+    problem(
+      "standbyAvailabilityZone",
+      `expected a zone other than availabilityZone "${args.availabilityZone}" (ZoneRedundant)`,
     );
   }
   const login = args.administratorLogin;
   if (!/^[a-z][a-z0-9_]{0,62}$/.test(login)) {
-    fail(
-      `administratorLogin "${login}" must be 1-63 lowercase letters, digits or underscores, starting with a letter`,
+    problem(
+      "administratorLogin",
+      `expected 1-63 lowercase letters, digits or underscores, starting with a letter, got "${login}"`,
     );
-  }
-  if (RESERVED_ADMIN_LOGINS.includes(login) || login.startsWith("pg_")) {
-    fail(`administratorLogin "${login}" is reserved by Azure`);
+  } else if (RESERVED_ADMIN_LOGINS.includes(login) || login.startsWith("pg_")) {
+    problem("administratorLogin", `expected a login Azure does not reserve, got "${login}"`);
   }
   const { dayOfWeek, startHour } = args.maintenanceWindow;
   if (!isIntegerIn(dayOfWeek, 0, 6)) {
-    fail(`maintenanceWindow.dayOfWeek ${dayOfWeek} must be 0 (Sunday) to 6 (Saturday)`);
+    problem("maintenanceWindow.dayOfWeek", `expected 0 (Sunday) to 6 (Saturday), got ${dayOfWeek}`);
   }
   if (!isIntegerIn(startHour, 0, 23)) {
-    fail(`maintenanceWindow.startHour ${startHour} must be a whole hour from 0 to 23`);
+    problem("maintenanceWindow.startHour", `expected a whole hour from 0 to 23, got ${startHour}`);
   }
-  const objectIds = new Set<string>();
-  for (const admin of args.entraAdministrators) {
+  args.entraAdministrators.forEach((admin, index) => {
+    const key = `entraAdministrators[${index}]`;
     if (!GUID.test(admin.objectId)) {
-      fail(`entraAdministrators objectId "${admin.objectId}" is not a GUID`);
+      problem(`${key}.objectId`, `expected a GUID, got "${admin.objectId}"`);
     }
     if (admin.principalName.trim() === "") {
-      fail(`entraAdministrators principalName for "${admin.objectId}" is empty`);
+      problem(`${key}.principalName`, "expected the principal's display name, got an empty one");
     }
-    const key = admin.objectId.toLowerCase();
-    if (objectIds.has(key)) {
-      fail(`entraAdministrators lists objectId "${admin.objectId}" twice`);
-    }
-    objectIds.add(key);
+  });
+  // Each administrator becomes an ARM resource named after its object id: a repeat would be two
+  // resources for one Azure object.
+  for (const admin of duplicatesOf(args.entraAdministrators, (a) => a.objectId.toLowerCase())) {
+    const index = args.entraAdministrators.lastIndexOf(admin);
+    problem(
+      `entraAdministrators[${index}].objectId`,
+      `expected each objectId once; "${admin.objectId}" repeats`,
+    );
   }
-  const databaseNames = new Set<string>();
-  for (const database of args.databases) {
+  // A database's login role that is an administrator's role would have its password reset by
+  // the provisioning job, locking the administrator out.
+  const administratorRoles = new Map<string, string>([
+    [login, "the administratorLogin"],
+    ...args.entraAdministrators.map(
+      (admin) => [admin.principalName, "an entraAdministrators principalName"] as [string, string],
+    ),
+  ]);
+  args.databases.forEach((database, index) => {
+    const key = `databases[${index}]`;
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) {
-      fail(
-        `databases entry "${database}" must be 1-63 lowercase letters, digits or underscores, starting with a letter or underscore (convert hyphens to underscores)`,
+      problem(
+        key,
+        `expected 1-63 lowercase letters, digits or underscores, starting with a letter or underscore, got "${database}"`,
       );
     }
     if (RESERVED_DATABASES.includes(database)) {
-      fail(`databases entry "${database}" is a database Azure already creates`);
+      problem(key, `expected a name other than "${database}", which Azure already creates`);
     }
-    if (databaseNames.has(database)) {
-      fail(`databases lists "${database}" twice`);
+    const administrator = administratorRoles.get(database);
+    if (administrator !== undefined) {
+      problem(
+        key,
+        `expected a database and role name other than ${administrator} ("${database}"): its provisioning would reset that administrator's password`,
+      );
     }
-    databaseNames.add(database);
+  });
+  for (const database of duplicatesOf(args.databases, (name) => name)) {
+    problem(`databases[${args.databases.lastIndexOf(database)}]`, `expected "${database}" once`);
   }
+  return problems;
 }
 
 const enabled = (on: boolean): "Enabled" | "Disabled" => (on ? "Enabled" : "Disabled");
@@ -247,7 +277,7 @@ export class Database extends pulumi.ComponentResource {
    * @param opts component options.
    */
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateArgs(name, args);
+    throwIfArgsProblems("Database", name, databaseProblems(args));
     super("hiring:data:Database", name, {}, opts);
     const { scope } = args;
 

@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
+import { AKS_LOG_CATEGORIES, DiagnosticCategory, Metric } from "./azure-identifiers";
 
 /** ARM ids of the resources whose logs and metrics go to the workspace. */
 export interface DiagnosticTargets {
@@ -37,18 +38,13 @@ export const DIAGNOSTIC_SETTING_NAME = "to-log-analytics";
  * leaves out get/list events, which are most of the audit volume and cost, while keeping every
  * change made through the API server. `guard` records Entra ID and Azure RBAC decisions.
  */
-export const CLUSTER_LOG_CATEGORIES: readonly string[] = [
-  "kube-apiserver",
-  "kube-audit-admin",
-  "kube-controller-manager",
-  "kube-scheduler",
-  "cluster-autoscaler",
-  "guard",
-];
+export const CLUSTER_LOG_CATEGORIES: readonly string[] = AKS_LOG_CATEGORIES;
 
 type LogSettings = azure.types.input.monitor.DiagnosticsLogSettingsArgs;
 
-const ALL_LOGS: readonly LogSettings[] = [{ categoryGroup: "allLogs", enabled: true }];
+const ALL_LOGS: readonly LogSettings[] = [
+  { categoryGroup: DiagnosticCategory.allLogsGroup, enabled: true },
+];
 
 interface TargetSettings {
   readonly logs: readonly LogSettings[];
@@ -100,8 +96,8 @@ export interface MetricAlertRule {
   }[];
 }
 
-const AKS = "Microsoft.ContainerService/managedClusters";
-const POSTGRES = "Microsoft.DBforPostgreSQL/flexibleServers";
+const AKS = Metric.aksNamespace;
+const POSTGRES = Metric.postgresNamespace;
 
 /** The alert rules created when an action group is given (Azure Monitor platform metrics). */
 export const METRIC_ALERT_RULES: readonly MetricAlertRule[] = [
@@ -111,7 +107,7 @@ export const METRIC_ALERT_RULES: readonly MetricAlertRule[] = [
     description: "Average node CPU usage above 80% for 15 minutes",
     severity: 2,
     metricNamespace: AKS,
-    metricName: "node_cpu_usage_percentage",
+    metricName: Metric.aksNodeCpuPercent,
     operator: "GreaterThan",
     threshold: 80,
     timeAggregation: "Average",
@@ -122,7 +118,7 @@ export const METRIC_ALERT_RULES: readonly MetricAlertRule[] = [
     description: "Average node working-set memory above 80% for 15 minutes",
     severity: 2,
     metricNamespace: AKS,
-    metricName: "node_memory_working_set_percentage",
+    metricName: Metric.aksNodeMemoryWorkingSetPercent,
     operator: "GreaterThan",
     threshold: 80,
     timeAggregation: "Average",
@@ -133,11 +129,11 @@ export const METRIC_ALERT_RULES: readonly MetricAlertRule[] = [
     description: "Pods in the Failed phase",
     severity: 2,
     metricNamespace: AKS,
-    metricName: "kube_pod_status_phase",
+    metricName: Metric.aksPodPhase,
     operator: "GreaterThan",
     threshold: 0,
     timeAggregation: "Average",
-    dimensions: [{ name: "phase", operator: "Include", values: ["Failed"] }],
+    dimensions: [{ name: Metric.aksPodPhaseDimension, operator: "Include", values: ["Failed"] }],
   },
   {
     qualifier: "psql-cpu",
@@ -145,7 +141,7 @@ export const METRIC_ALERT_RULES: readonly MetricAlertRule[] = [
     description: "Average database CPU above 80% for 15 minutes",
     severity: 2,
     metricNamespace: POSTGRES,
-    metricName: "cpu_percent",
+    metricName: Metric.postgresCpuPercent,
     operator: "GreaterThan",
     threshold: 80,
     timeAggregation: "Average",
@@ -157,7 +153,7 @@ export const METRIC_ALERT_RULES: readonly MetricAlertRule[] = [
     description: "Database storage above 85% used",
     severity: 1,
     metricNamespace: POSTGRES,
-    metricName: "storage_percent",
+    metricName: Metric.postgresStoragePercent,
     operator: "GreaterThan",
     threshold: 85,
     timeAggregation: "Average",
@@ -213,7 +209,7 @@ export class Diagnostics extends pulumi.ComponentResource {
           workspaceId: args.workspaceId,
           ...(settings.dedicatedTables ? { logAnalyticsDestinationType: "Dedicated" } : {}),
           logs: [...settings.logs],
-          metrics: [{ category: "AllMetrics", enabled: true }],
+          metrics: [{ category: DiagnosticCategory.allMetrics, enabled: true }],
         },
         { parent: this },
       );

@@ -2,6 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
+/** Namespace of the server unless `namespace` says otherwise. */
+export const IN_CLUSTER_DATABASE_NAMESPACE = "database";
+
 /** The official PostgreSQL images, pinned by exact tag, per major version. */
 export const POSTGRES_IMAGES = {
   "16": "postgres:16.10-alpine3.22",
@@ -57,7 +60,7 @@ export class InClusterDatabase extends pulumi.ComponentResource {
    * @param opts component options; must carry the Kubernetes provider.
    */
   constructor(name: string, args: InClusterDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    const namespaceName = args.namespace ?? "database";
+    const namespaceName = args.namespace ?? IN_CLUSTER_DATABASE_NAMESPACE;
     if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(namespaceName)) {
       throw new Error(`InClusterDatabase namespace "${namespaceName}" is not a DNS label`);
     }

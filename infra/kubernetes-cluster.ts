@@ -2,13 +2,20 @@ import * as azure from "@pulumi/azure-native";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
-import { addressInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
+import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "./args-problems";
+import { addressOffsetInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
+import {
+  AksAddon,
+  AksMaintenanceConfiguration,
+  ContainerInsights,
+  DefenderForContainers,
+} from "./azure-identifiers";
 import { grantRole } from "./roles";
 
 /** Name AKS expects for the Container Insights extension and its rule association. */
-const CONTAINER_INSIGHTS_EXTENSION = "ContainerInsightsExtension";
+const CONTAINER_INSIGHTS_EXTENSION = ContainerInsights.dataSourceName;
 /** The stream group Container Insights collects by default. */
-const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
+const CONTAINER_INSIGHTS_STREAM = ContainerInsights.streamGroup;
 /** Size and scaling of one AKS node pool. The cluster autoscaler moves the node count between the bounds. */
 export interface NodePoolSettings {
   /** VM size of every node, e.g. `Standard_D4ds_v5`. */
@@ -95,99 +102,159 @@ export interface KubernetesClusterArgs {
   readonly maintenanceWindow: MaintenanceWindowSettings;
   /** Log Analytics workspace resource id that Container Insights sends logs and metrics to. */
   readonly logAnalyticsWorkspaceId: pulumi.Input<string>;
+  /**
+   * Run Microsoft Defender for Containers' sensor (runtime threat detection), reporting to
+   * `logAnalyticsWorkspaceId`. Billed per vCore; the stack turns it on in production.
+   */
+  readonly defenderForContainers: boolean;
 }
 
 /** Names of the two maintenance configurations AKS recognises for automatic upgrades. */
-export const MAINTENANCE_CONFIGURATION_NAMES = {
-  kubernetes: "aksManagedAutoUpgradeSchedule",
-  nodeOs: "aksManagedNodeOSUpgradeSchedule",
-} as const;
+export const MAINTENANCE_CONFIGURATION_NAMES = AksMaintenanceConfiguration;
 
 const SYSTEM_POOL_NAME = "system";
 const USER_POOL_NAME = "apps";
 
-function checkPool(
-  name: string,
+/** The plain (non-Output) arguments {@link kubernetesClusterProblems} checks. */
+export type KubernetesClusterSettings = Omit<
+  KubernetesClusterArgs,
+  "scope" | "nodeSubnetId" | "tenantId" | "subscriptionId" | "logAnalyticsWorkspaceId"
+>;
+
+function poolProblems(
   key: "systemPool" | "userPool",
   pool: NodePoolSettings,
   minimumNodes: number,
   minimumPods: number,
-): void {
-  const fail = (message: string): never => {
-    throw new Error(`KubernetesCluster "${name}": ${key}.${message}`);
+): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
+  const problem = (field: string, reason: string): void => {
+    problems.push({ key: `${key}.${field}`, reason });
   };
   if (!Number.isInteger(pool.minCount) || pool.minCount < minimumNodes) {
-    fail(`minCount must be an integer of at least ${minimumNodes}, got ${pool.minCount}`);
+    problem("minCount", `expected an integer of at least ${minimumNodes}, got ${pool.minCount}`);
   }
   if (!Number.isInteger(pool.maxCount)) {
-    fail(`maxCount must be an integer, got ${pool.maxCount}`);
+    problem("maxCount", `expected an integer, got ${pool.maxCount}`);
   }
   if (pool.minCount > pool.maxCount) {
-    fail(`minCount (${pool.minCount}) must not exceed ${key}.maxCount (${pool.maxCount})`);
+    problem(
+      "maxCount",
+      `expected at least ${key}.minCount (${pool.minCount}), got ${pool.maxCount}`,
+    );
   }
   if (!Number.isInteger(pool.maxPods) || pool.maxPods < minimumPods || pool.maxPods > 250) {
-    fail(`maxPods must be an integer from ${minimumPods} to 250, got ${pool.maxPods}`);
+    problem("maxPods", `expected an integer from ${minimumPods} to 250, got ${pool.maxPods}`);
   }
   if (!Number.isInteger(pool.osDiskSizeGB) || pool.osDiskSizeGB < 30) {
-    fail(`osDiskSizeGB must be an integer of at least 30, got ${pool.osDiskSizeGB}`);
+    problem("osDiskSizeGB", `expected an integer of at least 30, got ${pool.osDiskSizeGB}`);
   }
+  return problems;
 }
 
-/** Throws, naming the argument, when `args` holds a combination Azure would reject or that is unsafe. */
-export function validateKubernetesClusterArgs(name: string, args: KubernetesClusterArgs): void {
-  const fail = (message: string): never => {
-    throw new Error(`KubernetesCluster "${name}": ${message}`);
+/**
+ * Every argument AKS would reject, or that would leave the cluster unmanageable, as
+ * `{ key, reason }` (never throws). The stack's config schema reports the same problems under
+ * `hiring-infra:cluster.*`.
+ */
+export function kubernetesClusterProblems(args: KubernetesClusterSettings): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
+  const problem = (key: string, reason: string): void => {
+    problems.push({ key, reason });
   };
   if (!/^\d+\.\d+(?:\.\d+)?$/.test(args.kubernetesVersion)) {
-    fail(`kubernetesVersion "${args.kubernetesVersion}" must be major.minor or major.minor.patch`);
+    problem(
+      "kubernetesVersion",
+      `expected major.minor or major.minor.patch, got "${args.kubernetesVersion}"`,
+    );
   }
   // AKS requires system pools to keep a node and room for its add-ons.
-  checkPool(name, "systemPool", args.systemPool, 1, 30);
-  checkPool(name, "userPool", args.userPool, 0, 10);
+  problems.push(...poolProblems("systemPool", args.systemPool, 1, 30));
+  problems.push(...poolProblems("userPool", args.userPool, 0, 10));
   if (new Set(args.availabilityZones).size !== args.availabilityZones.length) {
-    fail(`availabilityZones lists a zone twice: ${args.availabilityZones.join(", ")}`);
+    problem(
+      "availabilityZones",
+      `expected each zone once, got ${args.availabilityZones.join(", ")}`,
+    );
   }
   if (args.adminGroupObjectIds.length === 0) {
-    fail(
-      "adminGroupObjectIds must name at least one Entra ID group: with local accounts disabled it is the only way to administer the cluster",
+    problem(
+      "adminGroupObjectIds",
+      "expected at least one Entra ID group: with local accounts disabled it is the only way to administer the cluster",
+    );
+  }
+  for (const id of duplicatesOf(args.adminGroupObjectIds, (value) => value.toLowerCase())) {
+    problem(
+      `adminGroupObjectIds[${args.adminGroupObjectIds.lastIndexOf(id)}]`,
+      `expected "${id}" once`,
     );
   }
   if (args.privateCluster && args.authorizedIpRanges.length > 0) {
-    fail(
-      "privateCluster and authorizedIpRanges cannot both be set: a private API server has no public endpoint to restrict",
+    problem(
+      "authorizedIpRanges",
+      "expected none with privateCluster: a private API server has no public endpoint to restrict",
     );
   }
-  for (const range of args.authorizedIpRanges) {
+  args.authorizedIpRanges.forEach((range, index) => {
     if (!isIpv4Cidr(range)) {
-      fail(`authorizedIpRanges entry "${range}" is not an IPv4 CIDR block like 203.0.113.4/32`);
+      problem(
+        `authorizedIpRanges[${index}]`,
+        `expected an IPv4 CIDR block like 203.0.113.4/32, got "${range}"`,
+      );
     }
+  });
+  for (const range of duplicatesOf(args.authorizedIpRanges, (value) => value)) {
+    problem(
+      `authorizedIpRanges[${args.authorizedIpRanges.lastIndexOf(range)}]`,
+      `expected "${range}" once`,
+    );
   }
+  let cidrsValid = true;
   for (const key of ["podCidr", "serviceCidr"] as const) {
     if (!isIpv4Cidr(args[key])) {
-      fail(`${key} "${args[key]}" is not an IPv4 CIDR block like 172.16.0.0/16`);
+      cidrsValid = false;
+      problem(key, `expected an IPv4 CIDR block like 172.16.0.0/16, got "${args[key]}"`);
     }
   }
-  if (cidrsOverlap(args.podCidr, args.serviceCidr)) {
-    fail(`podCidr ${args.podCidr} overlaps serviceCidr ${args.serviceCidr}`);
+  if (cidrsValid && cidrsOverlap(args.podCidr, args.serviceCidr)) {
+    problem("serviceCidr", `expected no overlap with podCidr ${args.podCidr}`);
   }
-  if (!isIpv4Address(args.dnsServiceIp) || !addressInCidr(args.dnsServiceIp, args.serviceCidr)) {
-    fail(
-      `dnsServiceIp "${args.dnsServiceIp}" must be an address inside serviceCidr ${args.serviceCidr}`,
-    );
+  if (cidrsValid) {
+    const offset = isIpv4Address(args.dnsServiceIp)
+      ? addressOffsetInCidr(args.dnsServiceIp, args.serviceCidr)
+      : undefined;
+    if (offset === undefined) {
+      problem(
+        "dnsServiceIp",
+        `expected an address inside serviceCidr ${args.serviceCidr}, got "${args.dnsServiceIp}"`,
+      );
+    } else if (offset <= 1) {
+      // The network address is no host, and Kubernetes gives the first host address to the
+      // `kubernetes` service (MicrosoftDocs/azure-aks-docs articles/aks/concepts-network-ip-address-planning.md).
+      problem(
+        "dnsServiceIp",
+        `expected neither the network address nor the first address of serviceCidr (the kubernetes service), got "${args.dnsServiceIp}"`,
+      );
+    }
   }
   const window = args.maintenanceWindow;
   if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(window.startTime)) {
-    fail(`maintenanceWindow.startTime "${window.startTime}" must be HH:MM from 00:00 to 23:59`);
+    problem(
+      "maintenanceWindow.startTime",
+      `expected HH:MM from 00:00 to 23:59, got "${window.startTime}"`,
+    );
   }
   if (
     !Number.isInteger(window.durationHours) ||
     window.durationHours < 4 ||
     window.durationHours > 24
   ) {
-    fail(
-      `maintenanceWindow.durationHours must be an integer from 4 to 24, got ${window.durationHours}`,
+    problem(
+      "maintenanceWindow.durationHours",
+      `expected an integer from 4 to 24, got ${window.durationHours}`,
     );
   }
+  return problems;
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -228,7 +295,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
    * @param opts component options.
    */
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateKubernetesClusterArgs(name, args);
+    throwIfArgsProblems("KubernetesCluster", name, kubernetesClusterProblems(args));
     super("hiring:kubernetes:KubernetesCluster", name, {}, opts);
     const { scope } = args;
     const zones = args.availabilityZones.length > 0 ? [...args.availabilityZones] : undefined;
@@ -279,6 +346,10 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       vnetSubnetID: args.nodeSubnetId,
       orchestratorVersion: args.kubernetesVersion,
       type: "VirtualMachineScaleSets",
+      // Temp disks, caches and the ephemeral OS disk are encrypted on the host too, not only
+      // the managed disks at rest (needs the subscription's EncryptionAtHost feature; see
+      // MicrosoftDocs/azure-aks-docs articles/aks/enable-host-encryption.md).
+      enableEncryptionAtHost: true,
       // Baseline surge: faster upgrades than the 10% default while keeping most capacity.
       upgradeSettings: { maxSurge: "33%" },
       tags: scope.tags,
@@ -334,14 +405,22 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         securityProfile: {
           workloadIdentity: { enabled: true },
           imageCleaner: { enabled: true, intervalHours: 168 },
+          ...(args.defenderForContainers
+            ? {
+                defender: {
+                  [DefenderForContainers.workspaceProperty]: args.logAnalyticsWorkspaceId,
+                  [DefenderForContainers.securityMonitoringProperty]: { enabled: true },
+                },
+              }
+            : {}),
         },
         addonProfiles: {
-          azureKeyvaultSecretsProvider: {
+          [AksAddon.keyVaultSecretsProvider]: {
             enabled: true,
             config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
           },
-          azurepolicy: { enabled: true },
-          omsagent: {
+          [AksAddon.azurePolicy]: { enabled: true },
+          [AksAddon.monitoring]: {
             enabled: true,
             config: {
               logAnalyticsWorkspaceResourceID: args.logAnalyticsWorkspaceId,
@@ -444,7 +523,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
           extensions: [
             {
               name: CONTAINER_INSIGHTS_EXTENSION,
-              extensionName: "ContainerInsights",
+              extensionName: ContainerInsights.extensionName,
               streams: [CONTAINER_INSIGHTS_STREAM],
               extensionSettings: {
                 dataCollectionSettings: {

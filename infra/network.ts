@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
+import { ServiceTag } from "./azure-identifiers";
 import { cidrContains, cidrsOverlap, isIpv4Cidr } from "./cidr";
 
 /** Address blocks of the three subnets. */
@@ -21,7 +22,27 @@ export interface NetworkArgs {
   readonly addressSpace: string;
   /** Subnet blocks; each inside `addressSpace`, none overlapping. */
   readonly subnets: SubnetRanges;
+  /** The node subnet's inbound traffic beyond the subnets themselves. */
+  readonly nodeTraffic: NodeTraffic;
 }
+
+/** What the node subnet's NSG must let in besides node-to-node traffic. */
+export interface NodeTraffic {
+  /**
+   * The cluster's Azure CNI overlay pod CIDR. Overlay pod-to-pod traffic keeps pod addresses as
+   * its source, and pod addresses are outside the VNet (so `VirtualNetwork` does not cover
+   * them): without explicit allows node → pod and pod → pod, cross-node pod traffic is dropped.
+   */
+  readonly podCidr: string;
+  /**
+   * A public ingress load balancer (Jenkins' ingress) serves HTTP and HTTPS from the internet;
+   * without an allow, `deny-internet` makes it unreachable. Default: no internet ingress.
+   */
+  readonly publicIngress: boolean;
+}
+
+/** Ports the public ingress load balancer serves (HTTP redirects to HTTPS). */
+export const PUBLIC_INGRESS_PORTS = ["80", "443"] as const;
 
 /** Private DNS zone ids, by the service they resolve. */
 export interface PrivateDnsZoneIds {
@@ -40,7 +61,7 @@ const inbound = (
   priority: number,
   access: "Allow" | "Deny",
   rule: Pick<SecurityRule, "sourceAddressPrefix" | "destinationAddressPrefix" | "protocol"> & {
-    readonly ports: string;
+    readonly ports: string | readonly string[];
     readonly description: string;
   },
 ): SecurityRule => ({
@@ -52,7 +73,9 @@ const inbound = (
   sourceAddressPrefix: rule.sourceAddressPrefix,
   sourcePortRange: "*",
   destinationAddressPrefix: rule.destinationAddressPrefix,
-  destinationPortRange: rule.ports,
+  ...(typeof rule.ports === "string"
+    ? { destinationPortRange: rule.ports }
+    : { destinationPortRanges: [...rule.ports] }),
   description: rule.description,
 });
 
@@ -62,12 +85,14 @@ const inbound = (
  */
 export function subnetSecurityRules(
   subnets: SubnetRanges,
+  nodeTraffic: NodeTraffic,
 ): Record<keyof SubnetRanges, SecurityRule[]> {
+  const { podCidr } = nodeTraffic;
   return {
     nodes: [
       inbound("allow-azure-load-balancer", 100, "Allow", {
         protocol: "*",
-        sourceAddressPrefix: "AzureLoadBalancer",
+        sourceAddressPrefix: ServiceTag.azureLoadBalancer,
         destinationAddressPrefix: subnets.nodes,
         ports: "*",
         description: "Load balancer health probes for services and the cluster's outbound rules",
@@ -77,11 +102,39 @@ export function subnetSecurityRules(
         sourceAddressPrefix: subnets.nodes,
         destinationAddressPrefix: subnets.nodes,
         ports: "*",
-        description: "Node-to-node and overlay pod traffic",
+        description: "Node-to-node traffic",
       }),
+      // Azure CNI overlay: a deny affecting pod CIDR traffic needs node CIDR -> pod CIDR and
+      // pod CIDR -> pod CIDR allowed on all ports and protocols (MicrosoftDocs/azure-aks-docs
+      // articles/aks/concepts-network-cni-overview.md).
+      inbound("allow-nodes-to-pods", 120, "Allow", {
+        protocol: "*",
+        sourceAddressPrefix: subnets.nodes,
+        destinationAddressPrefix: podCidr,
+        ports: "*",
+        description: "Overlay: nodes reach pods (kubelet probes, host-network pods)",
+      }),
+      inbound("allow-pods-to-pods", 130, "Allow", {
+        protocol: "*",
+        sourceAddressPrefix: podCidr,
+        destinationAddressPrefix: podCidr,
+        ports: "*",
+        description: "Overlay: pod-to-pod traffic keeps pod addresses across nodes",
+      }),
+      ...(nodeTraffic.publicIngress
+        ? [
+            inbound("allow-internet-to-ingress", 140, "Allow", {
+              protocol: "Tcp",
+              sourceAddressPrefix: ServiceTag.internet,
+              destinationAddressPrefix: "*",
+              ports: PUBLIC_INGRESS_PORTS,
+              description: "The public ingress load balancer serves HTTP and HTTPS",
+            }),
+          ]
+        : []),
       inbound("deny-internet", 4096, "Deny", {
         protocol: "*",
-        sourceAddressPrefix: "Internet",
+        sourceAddressPrefix: ServiceTag.internet,
         destinationAddressPrefix: "*",
         ports: "*",
         description: "Nothing is exposed to the internet unless a rule above says so",
@@ -104,14 +157,14 @@ export function subnetSecurityRules(
       }),
       inbound("deny-vnet", 4000, "Deny", {
         protocol: "*",
-        sourceAddressPrefix: "VirtualNetwork",
+        sourceAddressPrefix: ServiceTag.virtualNetwork,
         destinationAddressPrefix: "*",
         ports: "*",
         description: "No other VNet traffic reaches the database subnet",
       }),
       inbound("deny-internet", 4096, "Deny", {
         protocol: "*",
-        sourceAddressPrefix: "Internet",
+        sourceAddressPrefix: ServiceTag.internet,
         destinationAddressPrefix: "*",
         ports: "*",
         description: "The database subnet is private",
@@ -127,14 +180,14 @@ export function subnetSecurityRules(
       }),
       inbound("deny-vnet", 4000, "Deny", {
         protocol: "*",
-        sourceAddressPrefix: "VirtualNetwork",
+        sourceAddressPrefix: ServiceTag.virtualNetwork,
         destinationAddressPrefix: "*",
         ports: "*",
         description: "No other VNet traffic reaches the private endpoints",
       }),
       inbound("deny-internet", 4096, "Deny", {
         protocol: "*",
-        sourceAddressPrefix: "Internet",
+        sourceAddressPrefix: ServiceTag.internet,
         destinationAddressPrefix: "*",
         ports: "*",
         description: "Private endpoints are private",
@@ -188,7 +241,7 @@ export class Network extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const rules = subnetSecurityRules(args.subnets);
+    const rules = subnetSecurityRules(args.subnets, args.nodeTraffic);
     const subnetSettings: Record<keyof SubnetRanges, Partial<azure.network.SubnetArgs>> = {
       nodes: {
         // Lets the dev Key Vault firewall admit the cluster without a private endpoint.

@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "./args-problems";
 import type { AzureScope } from "./azure-scope";
 
 /** Shortest and longest retention a PerGB2018 workspace accepts, in days. */
@@ -24,38 +25,52 @@ export interface ObservabilityArgs {
 
 const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function validate(name: string, args: ObservabilityArgs): void {
-  const problems: string[] = [];
+/**
+ * Every argument Log Analytics or Azure Monitor would reject, or that would duplicate a
+ * receiver, as `{ key, reason }` (never throws). The stack's config schema reports the same
+ * problems under `hiring-infra:observability.*`.
+ */
+export function observabilityProblems(args: Omit<ObservabilityArgs, "scope">): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
   const { min, max } = WORKSPACE_RETENTION_DAYS;
   if (
     !Number.isInteger(args.retentionDays) ||
     args.retentionDays < min ||
     args.retentionDays > max
   ) {
-    problems.push(
-      `retentionDays: expected an integer from ${min} to ${max} days, got ${args.retentionDays}`,
-    );
+    problems.push({
+      key: "retentionDays",
+      reason: `expected an integer from ${min} to ${max} days, got ${args.retentionDays}`,
+    });
   }
   if (!Number.isFinite(args.dailyQuotaGb) || (args.dailyQuotaGb !== -1 && args.dailyQuotaGb <= 0)) {
-    problems.push(`dailyQuotaGb: expected -1 (no cap) or more than 0 GB, got ${args.dailyQuotaGb}`);
+    problems.push({
+      key: "dailyQuotaGb",
+      reason: `expected -1 (no cap) or more than 0 GB, got ${args.dailyQuotaGb}`,
+    });
   }
   if (args.alertsEnabled && args.alertEmails.length === 0) {
-    problems.push("alertEmails: expected at least one address when alerts are enabled");
+    problems.push({
+      key: "alertEmails",
+      reason: "expected at least one address when alerts are enabled",
+    });
   }
-  const invalid = args.alertEmails.filter((email) => !EMAIL_ADDRESS.test(email));
-  if (invalid.length > 0) {
-    problems.push(`alertEmails: not email addresses: ${invalid.join(", ")}`);
+  args.alertEmails.forEach((email, index) => {
+    if (!EMAIL_ADDRESS.test(email)) {
+      problems.push({
+        key: `alertEmails[${index}]`,
+        reason: `expected an email address, got "${email}"`,
+      });
+    }
+  });
+  // Each address becomes one email receiver: a repeat mails the same person twice per alert.
+  for (const email of duplicatesOf(args.alertEmails, (value) => value.toLowerCase())) {
+    problems.push({
+      key: `alertEmails[${args.alertEmails.lastIndexOf(email)}]`,
+      reason: `expected each address once; "${email}" repeats`,
+    });
   }
-  const duplicates = args.alertEmails.filter(
-    (email, index) =>
-      args.alertEmails.findIndex((other) => other.toLowerCase() === email.toLowerCase()) !== index,
-  );
-  if (duplicates.length > 0) {
-    problems.push(`alertEmails: listed more than once: ${duplicates.join(", ")}`);
-  }
-  if (problems.length > 0) {
-    throw new Error(`Observability "${name}" is invalid: ${problems.join("; ")}`);
-  }
+  return problems;
 }
 
 /**
@@ -83,7 +98,7 @@ export class Observability extends pulumi.ComponentResource {
   public readonly actionGroupId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    validate(name, args);
+    throwIfArgsProblems("Observability", name, observabilityProblems(args));
     super("hiring:observability:Observability", name, {}, opts);
     const { scope } = args;
 

@@ -1,17 +1,13 @@
 import * as azure from "@pulumi/azure-native";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
+import { PrivateLinkDnsZone as AzurePrivateLinkDnsZone } from "./azure-identifiers";
 
 /**
  * The private DNS zone Azure resolves each private-link sub-resource in, keyed by the
- * sub-resource (group id) the endpoint connects to. Fixed by Azure per service.
+ * sub-resource (group id) the endpoint connects to (sources in the identifiers module).
  */
-export const PrivateLinkDnsZone = {
-  /** Key Vault. */
-  vault: "privatelink.vaultcore.azure.net",
-  /** Container Registry (registry and its data endpoints). */
-  registry: "privatelink.azurecr.io",
-} as const;
+export const PrivateLinkDnsZone = AzurePrivateLinkDnsZone;
 
 /** A private-link sub-resource this project connects to, as named in {@link PrivateLinkDnsZone}. */
 export type PrivateLinkGroupId = keyof typeof PrivateLinkDnsZone;

@@ -1,37 +1,12 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { BuiltInRole as AzureBuiltInRole } from "./azure-identifiers";
 
-/** Built-in Azure role definition GUIDs this project assigns (stable across tenants). */
-export const BuiltInRole = {
-  /** Read everything, change nothing. */
-  reader: "acdd72a7-3c48-4d53-9a43-8af35c1ecc6e",
-  /** Manage everything except access. */
-  contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
-  /** Assign roles, limited by conditions. */
-  roleBasedAccessControlAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
-  /** Join and manage subnets (AKS control plane on a bring-your-own subnet). */
-  networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
-  /** Read secret contents. */
-  keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-  /** Manage secrets. */
-  keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-  /** Encrypt/decrypt with keys (Pulumi's azurekeyvault secrets provider). */
-  keyVaultCryptoUser: "12338af0-0e69-4776-bea7-57ae8d297424",
-  /** Pull images. */
-  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-  /** Push and pull images. */
-  acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
-  /** Full access to Kubernetes resources through Azure RBAC. */
-  aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
-  /** Read-only access to Kubernetes resources through Azure RBAC (no secrets). */
-  aksRbacReader: "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
-  /** List the cluster user kubeconfig. */
-  aksClusterUser: "4abbcc35-e782-43d8-92c5-2d3c1bd6b5ed",
-  /** Read and write blobs (Pulumi state). */
-  storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-  /** Read blobs (Pulumi state, preview only). */
-  storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
-} as const;
+/**
+ * Built-in Azure role definition GUIDs this project assigns, each checked against Microsoft's
+ * built-in roles reference (see {@link AzureBuiltInRole} for the sources).
+ */
+export const BuiltInRole = AzureBuiltInRole;
 
 /** A built-in role's name, as used in {@link BuiltInRole}. */
 export type BuiltInRoleName = keyof typeof BuiltInRole;

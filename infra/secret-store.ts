@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "./args-problems";
 import type { AzureScope } from "./azure-scope";
 import { cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
 import { privateEndpoint, type PrivateEndpointPlacement } from "./private-endpoint";
@@ -72,7 +73,7 @@ export class SecretStore extends pulumi.ComponentResource {
    * @param opts component options.
    */
   constructor(name: string, args: SecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateSecretStoreArgs(args);
+    throwIfArgsProblems("SecretStore", name, secretStoreProblems(args));
     super("hiring:security:SecretStore", name, {}, opts);
     const { scope } = args;
 
@@ -155,37 +156,60 @@ export class SecretStore extends pulumi.ComponentResource {
   }
 }
 
-function validateSecretStoreArgs(args: SecretStoreArgs): void {
+/**
+ * Every argument Key Vault would reject, or that would leave the vault unreachable, as
+ * `{ key, reason }` (never throws). The stack's config schema reports the same problems under
+ * `hiring-infra:keyVault.*`.
+ */
+export function secretStoreProblems(
+  args: Pick<
+    SecretStoreArgs,
+    "softDeleteRetentionDays" | "publicNetworkAccess" | "allowedIpRanges" | "privateEndpoint"
+  > & { readonly allowedSubnetIds: readonly unknown[] },
+): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
   const retention = args.softDeleteRetentionDays;
   if (!Number.isInteger(retention) || retention < 7 || retention > 90) {
-    throw new Error(
-      `SecretStore softDeleteRetentionDays: ${retention} is not a whole number of days in 7-90`,
-    );
+    problems.push({
+      key: "softDeleteRetentionDays",
+      reason: `expected a whole number of days from 7 to 90, got ${retention}`,
+    });
   }
   if (!args.publicNetworkAccess && args.privateEndpoint === undefined) {
-    throw new Error(
-      "SecretStore privateEndpoint: required when publicNetworkAccess is false, or nothing can reach the vault",
-    );
+    problems.push({
+      key: "privateEndpoint",
+      reason: "expected one when publicNetworkAccess is false, or nothing can reach the vault",
+    });
   }
   if (
     !args.publicNetworkAccess &&
     (args.allowedIpRanges.length > 0 || args.allowedSubnetIds.length > 0)
   ) {
-    throw new Error(
-      "SecretStore allowedIpRanges/allowedSubnetIds: Azure ignores firewall rules when publicNetworkAccess is false; leave them empty",
-    );
+    problems.push({
+      key: "allowedIpRanges",
+      reason: "expected none when publicNetworkAccess is false (Azure ignores firewall rules then)",
+    });
   }
-  for (const range of args.allowedIpRanges) {
+  args.allowedIpRanges.forEach((range, index) => {
+    const key = `allowedIpRanges[${index}]`;
     const block = isIpv4Address(range) ? `${range}/32` : range;
     if (!isIpv4Cidr(block)) {
-      throw new Error(
-        `SecretStore allowedIpRanges: "${range}" is not an IPv4 address or CIDR block like 203.0.113.0/24`,
-      );
+      problems.push({
+        key,
+        reason: `expected an IPv4 address or CIDR block like 203.0.113.0/24, got "${range}"`,
+      });
+    } else if (PRIVATE_RANGES.some((privateRange) => cidrsOverlap(block, privateRange))) {
+      problems.push({
+        key,
+        reason: `expected a public range, got "${range}": Key Vault IP rules accept no private (RFC 1918) ranges; VNet traffic uses the subnet rule or the private endpoint`,
+      });
     }
-    if (PRIVATE_RANGES.some((privateRange) => cidrsOverlap(block, privateRange))) {
-      throw new Error(
-        `SecretStore allowedIpRanges: "${range}" is a private (RFC 1918) range, which Key Vault IP rules do not accept; use allowedSubnetIds or privateEndpoint for VNet traffic`,
-      );
-    }
+  });
+  for (const range of duplicatesOf(args.allowedIpRanges, (value) => value)) {
+    problems.push({
+      key: `allowedIpRanges[${args.allowedIpRanges.lastIndexOf(range)}]`,
+      reason: `expected "${range}" once`,
+    });
   }
+  return problems;
 }

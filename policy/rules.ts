@@ -7,6 +7,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { BuiltInRole } from "../infra/azure-identifiers";
 import { STATEFUL_TYPES } from "../tools/plan/resource-types";
 import { isUnknownValueError } from "./sdk";
 
@@ -164,6 +165,7 @@ const POSTGRES_SERVER = "azure-native:dbforpostgresql:Server";
 const POSTGRES_CONFIGURATION = "azure-native:dbforpostgresql:Configuration";
 const KEY_VAULT = "azure-native:keyvault:Vault";
 const REGISTRY = "azure-native:containerregistry:Registry";
+const WORKSPACE = "azure-native:operationalinsights:Workspace";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
@@ -409,6 +411,42 @@ const aksRules: HiringPolicy[] = [
       }
     },
   }),
+
+  resourceRule({
+    name: "aks-host-encryption",
+    description:
+      "Every AKS node pool encrypts at the host, so temp disks, caches and ephemeral OS disks are encrypted too, not only managed disks at rest.",
+    remediation:
+      "set enableEncryptionAtHost: true on every pool (agentPoolProfiles and AgentPool resources); the subscription needs the EncryptionAtHost feature.",
+    appliesTo: [MANAGED_CLUSTER, AGENT_POOL],
+    check: (props, report, args) => {
+      const pools = args.type === AGENT_POOL ? [props] : items(props.agentPoolProfiles);
+      pools.forEach((pool, index) => {
+        if (at(pool, "enableEncryptionAtHost") !== true) {
+          const name = args.type === AGENT_POOL ? args.name : poolName(pool, index);
+          report(
+            `Pool ${name} does not encrypt at the host (enableEncryptionAtHost is ${show(at(pool, "enableEncryptionAtHost"))}).`,
+          );
+        }
+      });
+    },
+  }),
+  resourceRule({
+    name: "aks-defender-for-containers",
+    description:
+      "AKS clusters run Microsoft Defender for Containers' sensor, so runtime threats on the nodes and in containers are detected and reported.",
+    remediation:
+      "set securityProfile.defender: { securityMonitoring: { enabled: true }, logAnalyticsWorkspaceResourceId: <workspace id> } (hiring-infra:cluster.defenderForContainers: true).",
+    appliesTo: [MANAGED_CLUSTER],
+    check: (props, report) => {
+      const enabled = at(props, "securityProfile", "defender", "securityMonitoring", "enabled");
+      if (enabled !== true) {
+        report(
+          `Defender for Containers is off (securityProfile.defender.securityMonitoring.enabled is ${show(enabled)}).`,
+        );
+      }
+    },
+  }),
 ];
 
 /** The server parameter a Configuration sets: `configurationName` in inputs, `name` in outputs. */
@@ -555,6 +593,45 @@ const postgresRules: HiringPolicy[] = [
       }
     },
   }),
+  resourceRule({
+    name: "postgres-storage-auto-grow",
+    description:
+      "PostgreSQL Flexible Servers grow their storage before it fills up, since a full disk turns the server read-only.",
+    remediation: 'set storage.autoGrow: "Enabled" (hiring-infra:database.storageAutoGrow: true).',
+    appliesTo: [POSTGRES_SERVER],
+    check: (props, report) => {
+      const autoGrow = at(props, "storage", "autoGrow");
+      if (autoGrow !== "Enabled") {
+        report(`Storage auto-grow is ${show(autoGrow)} (storage.autoGrow).`);
+      }
+    },
+  }),
+  stackRule({
+    name: "postgres-checkpoints-logged",
+    description:
+      "Every PostgreSQL Flexible Server logs checkpoints (log_checkpoints=on), whose timing and volume explain write stalls and recovery time.",
+    remediation:
+      'add a dbforpostgresql.Configuration for the server with configurationName "log_checkpoints", value "on", source "user-defined".',
+    appliesTo: [POSTGRES_SERVER, POSTGRES_CONFIGURATION],
+    check: (resources, report) => {
+      const configurations = resources.filter(
+        (resource) => resource.type === POSTGRES_CONFIGURATION,
+      );
+      for (const server of resources.filter((resource) => resource.type === POSTGRES_SERVER)) {
+        const setting = configurations.find(
+          (configuration) =>
+            configures(configuration, server) && parameterName(configuration) === "log_checkpoints",
+        );
+        const value = setting && known(() => text(setting.props.value));
+        if (setting === undefined || (value !== undefined && value.toLowerCase() !== "on")) {
+          report(
+            `PostgreSQL server ${server.name} does not log checkpoints (log_checkpoints is ${show(value ?? "unset")}).`,
+            server.urn,
+          );
+        }
+      }
+    },
+  }),
 ];
 
 const vaultAndRegistryRules: HiringPolicy[] = [
@@ -595,6 +672,22 @@ const vaultAndRegistryRules: HiringPolicy[] = [
       const purge = at(props, "properties", "enablePurgeProtection");
       if (purge !== true) {
         report(`Purge protection is ${show(purge)} (properties.enablePurgeProtection).`);
+      }
+    },
+  }),
+  resourceRule({
+    name: "keyvault-soft-delete-retention",
+    description:
+      "Key Vaults keep deleted vaults and secrets recoverable for 90 days, Azure's longest window (fixed when the vault is created).",
+    remediation:
+      "set properties.softDeleteRetentionInDays: 90 or leave it unset (Azure's default is 90).",
+    appliesTo: [KEY_VAULT],
+    check: (props, report) => {
+      const days = at(props, "properties", "softDeleteRetentionInDays");
+      if (days !== undefined && (typeof days !== "number" || days < 90)) {
+        report(
+          `Deleted secrets are recoverable for ${show(days)} days (properties.softDeleteRetentionInDays); 90 required.`,
+        );
       }
     },
   }),
@@ -830,10 +923,10 @@ export const DEFAULT_REQUIRED_TAGS: readonly string[] = [
  * (the same in every tenant).
  */
 export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
-  "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-  "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-  "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-  "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
+  [BuiltInRole.owner]: "Owner",
+  [BuiltInRole.contributor]: "Contributor",
+  [BuiltInRole.userAccessAdministrator]: "User Access Administrator",
+  [BuiltInRole.roleBasedAccessControlAdministrator]: "Role Based Access Control Administrator",
 };
 
 /** A subscription, a management group or the tenant root: wider than this stack's resources. */
@@ -847,6 +940,20 @@ function isBroadScope(scope: string): boolean {
 }
 
 const crossCuttingRules: HiringPolicy[] = [
+  resourceRule({
+    name: "log-analytics-no-daily-cap",
+    description:
+      "Log Analytics workspaces have no daily ingestion cap, so logs keep flowing during the incident that produces the most of them.",
+    remediation:
+      "leave workspaceCapping unset (hiring-infra:observability.dailyQuotaGb: -1); control cost with retention and collection settings instead.",
+    appliesTo: [WORKSPACE],
+    check: (props, report) => {
+      const quota = at(props, "workspaceCapping", "dailyQuotaGb");
+      if (quota !== undefined && quota !== -1) {
+        report(`Ingestion stops each day after ${show(quota)} GB (workspaceCapping.dailyQuotaGb).`);
+      }
+    },
+  }),
   resourceRule({
     name: "required-tags",
     description:

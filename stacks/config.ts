@@ -9,14 +9,25 @@ import {
   InvalidConfigError,
 } from "./config-problems";
 import {
-  addressInCidr,
+  appPlatformProblems,
+  databaseNameOf,
+  DB_PROVISIONING_NAMESPACE,
+} from "../infra/app-platform";
+import type { ArgsProblem } from "../infra/args-problems";
+import { AZURE_MAX_TAGS, AZURE_SUBNET_RESERVED_ADDRESSES } from "../infra/azure-identifiers";
+import {
   cidrContains,
+  cidrSize,
   cidrsOverlap,
+  cidrUnionSize,
   isIpv4Address,
   isIpv4Cidr,
 } from "../infra/cidr";
+import { containerRegistryProblems } from "../infra/container-registry";
+import { databaseProblems, POSTGRES_PORT, RESERVED_ADMIN_LOGINS } from "../infra/database";
+import { IN_CLUSTER_DATABASE_NAMESPACE } from "../infra/in-cluster-database";
+import { kubernetesClusterProblems } from "../infra/kubernetes-cluster";
 import { ResourceNamer, NamingError, type AzureResourceKind } from "../infra/naming";
-import { RESERVED_ADMIN_LOGINS } from "../infra/database";
 import { addressPlanProblems } from "../infra/network";
 import {
   approverProblems,
@@ -26,6 +37,9 @@ import {
   signInProblems,
   targetProblems,
 } from "../infra/cicd/args";
+import { buildNamespaceOf, deployNamespaceOf } from "../infra/cicd/jcasc";
+import { observabilityProblems } from "../infra/observability";
+import { secretStoreProblems } from "../infra/secret-store";
 import { STANDARD_TAG_NAMES } from "../infra/tags";
 
 /** The Pulumi project name; config keys are `hiring-infra:<key>`. */
@@ -147,6 +161,8 @@ const clusterSchema = z.strictObject({
     startTime: "01:00",
     durationHours: 4,
   }),
+  /** Microsoft Defender for Containers (runtime threat detection); required in production. */
+  defenderForContainers: z.boolean().default(false),
 });
 
 const postgresStorageSizes = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
@@ -408,7 +424,13 @@ const localStackSchema = z.strictObject({
 /** The schema of every key a stack file can set under `hiring-infra:`. */
 export const stackConfigSchema = z
   .discriminatedUnion("platform", [azureStackSchema, localStackSchema])
-  .superRefine(crossFieldRules);
+  .superRefine(crossFieldRules, {
+    // Run even when a field failed its own schema, as long as the platform is known.
+    when: ({ value }) =>
+      value !== null &&
+      typeof value === "object" &&
+      ["azure", "local"].includes(String((value as { platform?: unknown }).platform)),
+  });
 
 /** A stack's validated configuration, read once from `Pulumi.<stack>.yaml`. */
 export type StackConfig = z.output<typeof stackConfigSchema> & {
@@ -431,20 +453,107 @@ export type NodePoolConfig = z.output<typeof nodePoolSchema>;
 type RawStack = z.output<typeof azureStackSchema> | z.output<typeof localStackSchema>;
 type RawAzure = z.output<typeof azureStackSchema>;
 
+/** Marks the issues the cross-field rules raise, so a field's own type error can outrank them. */
+const CROSS_FIELD = "crossField";
+
 function crossFieldRules(config: RawStack, ctx: z.RefinementCtx): void {
   const problem: Problem = (path, message) => {
-    ctx.addIssue({ code: "custom", path, message });
+    ctx.addIssue({ code: "custom", path, message, params: { [CROSS_FIELD]: true } });
   };
-  const names = config.apps.map((app) => app.name);
-  names.forEach((name, index) => {
-    if (names.indexOf(name) !== index) {
-      problem(["apps", index, "name"], `expected unique app names; "${name}" appears twice`);
+  // These rules also run when a field failed its own schema (so one wrong-typed value does not
+  // hide every cross-field and production problem). A rule that meets such a value may throw;
+  // it is skipped, since the field's own problem is already reported.
+  const rules: ((config: RawStack, problem: Problem) => void)[] = [
+    commonRules,
+    (stack, report) => {
+      if (stack.platform === "azure") {
+        azureRules(stack, report);
+      }
+    },
+    platformRules,
+  ];
+  for (const rule of rules) {
+    try {
+      rule(config, problem);
+    } catch (error) {
+      if (!(error instanceof TypeError)) {
+        throw error;
+      }
     }
-  });
+  }
+}
+
+type Problem = (path: (string | number)[], message: string) => void;
+
+/**
+ * Stacks that are production by their name, whatever their file says: `prod` and `prod-<anything>`.
+ * Their config must say `environment: production`, so the production rules (and the mandatory
+ * policy level) follow the stack rather than a line anyone can edit.
+ */
+export const PRODUCTION_STACK_NAME = /^prod(?:-[a-z0-9-]+)?$/;
+
+/** True when `stack` is production by its name ({@link PRODUCTION_STACK_NAME}). */
+export function isProductionStack(stack: string): boolean {
+  return PRODUCTION_STACK_NAME.test(stack);
+}
+
+/** The namespace Jenkins runs in, created by the stack when `cicd.enabled`. */
+export const JENKINS_NAMESPACE = "jenkins";
+/** The ingress controller's namespace the Jenkins ingress expects (the chart's default). */
+const INGRESS_NAMESPACE = "ingress-nginx";
+
+/** Namespaces the stack itself creates or relies on, which no app may take. */
+export function stackNamespaces(config: Pick<StackConfig, "platform">): string[] {
+  return [
+    JENKINS_NAMESPACE,
+    buildNamespaceOf(JENKINS_NAMESPACE),
+    deployNamespaceOf(JENKINS_NAMESPACE),
+    DB_PROVISIONING_NAMESPACE,
+    INGRESS_NAMESPACE,
+    ...(config.platform === "local" ? [IN_CLUSTER_DATABASE_NAMESPACE] : []),
+  ];
+}
+
+/** PostgreSQL administrator role names of the stack's server, which no app role may take. */
+export function administratorRoles(config: StackConfig | RawStack): string[] {
+  return config.platform === "azure"
+    ? [
+        config.database.administratorLogin,
+        ...config.database.entraAdministrators.map((admin) => admin.principalName),
+      ]
+    : ["postgres"];
+}
+
+/** Reports a component's problems at the config paths `path` maps their argument keys to. */
+function reportUnder(
+  problems: readonly ArgsProblem[],
+  problem: Problem,
+  path: (key: string) => (string | number)[],
+): void {
+  for (const found of problems) {
+    problem(path(found.key), found.reason);
+  }
+}
+
+/** `a.b[2].c` as a path: `["a", "b", 2, "c"]`. */
+function pathOf(key: string): (string | number)[] {
+  return [...key.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map(([, index, field]) =>
+    index !== undefined ? Number(index) : (field ?? ""),
+  );
+}
+
+function commonRules(config: RawStack, problem: Problem): void {
   for (const tagName of Object.keys(config.tags.extra)) {
     if (STANDARD_TAG_NAMES.includes(tagName)) {
       problem(["tags", "extra", tagName], "expected a tag other than the standard ones");
     }
+  }
+  const tagCount = new Set([...STANDARD_TAG_NAMES, ...Object.keys(config.tags.extra)]).size;
+  if (tagCount > AZURE_MAX_TAGS) {
+    problem(
+      ["tags", "extra"],
+      `expected at most ${AZURE_MAX_TAGS - STANDARD_TAG_NAMES.length} extra tags (Azure allows ${AZURE_MAX_TAGS} per resource, ${STANDARD_TAG_NAMES.length} are standard)`,
+    );
   }
   if (config.cicd.enabled) {
     cicdRules(config, problem);
@@ -454,12 +563,35 @@ function crossFieldRules(config: RawStack, ctx: z.RefinementCtx): void {
       problem(["protect"], "expected true in production (stateful resources are protected)");
     }
   }
-  if (config.platform === "azure") {
-    azureRules(config, problem);
-  }
 }
 
-type Problem = (path: (string | number)[], message: string) => void;
+/** The apps on the cluster, checked by the platform's own rule with the stack's reservations. */
+function platformRules(config: RawStack, problem: Problem): void {
+  reportUnder(
+    appPlatformProblems({
+      apps: config.apps,
+      reservedNamespaces: stackNamespaces(config),
+      // On Azure the Database's own rule reports an app role that is an administrator's.
+      administratorRoles: config.platform === "local" ? administratorRoles(config) : [],
+      // The stack always gives the platform its server (hosting-stack.ts); only the apps are
+      // the stack file's to get wrong.
+      database: {
+        port: POSTGRES_PORT,
+        sslMode: config.platform === "azure" ? "require" : "disable",
+        peer:
+          config.platform === "azure"
+            ? { kind: "cidr", cidr: config.network.subnets.database }
+            : {
+                kind: "pods",
+                namespace: IN_CLUSTER_DATABASE_NAMESPACE,
+                podLabels: { server: "postgres" },
+              },
+      },
+    }),
+    problem,
+    pathOf,
+  );
+}
 
 /** The Jenkins component's own rules, reported under `cicd`; plus the platform's constraint. */
 function cicdRules(config: RawStack, problem: Problem): void {
@@ -503,45 +635,66 @@ function cicdRules(config: RawStack, problem: Problem): void {
 function azureRules(config: RawAzure, problem: Problem): void {
   const { network, cluster, database, registry, keyVault, observability } = config;
   networkRules(network, cluster, problem);
-  for (const pool of ["systemPool", "userPool"] as const) {
-    if (cluster[pool].minCount > cluster[pool].maxCount) {
-      problem(
-        ["cluster", pool, "maxCount"],
-        `expected at least cluster.${pool}.minCount (${cluster[pool].minCount})`,
-      );
-    }
-  }
-  if (cluster.apiServer.privateCluster && cluster.apiServer.authorizedIpRanges.length > 0) {
-    problem(
-      ["cluster", "apiServer", "authorizedIpRanges"],
-      "expected no ranges for a private cluster (its API server has no public endpoint)",
-    );
-  }
-  if (database.highAvailability !== "Disabled" && database.skuTier === "Burstable") {
-    problem(
-      ["database", "highAvailability"],
-      "expected Disabled for the Burstable tier (Azure has no HA on it)",
-    );
-  }
-  if (registry.zoneRedundancy && registry.sku !== "Premium") {
-    problem(["registry", "zoneRedundancy"], "expected false unless registry.sku is Premium");
-  }
-  if (!keyVault.publicNetworkAccess && keyVault.allowedIpRanges.length > 0) {
-    problem(
-      ["keyVault", "allowedIpRanges"],
-      "expected no ranges when public network access is off",
-    );
-  }
-  if (observability.alerts.enabled && observability.alerts.emails.length === 0) {
-    problem(
-      ["observability", "alerts", "emails"],
-      "expected at least one address when alerts are on",
-    );
-  }
+  reportUnder(
+    kubernetesClusterProblems({
+      ...cluster,
+      authorizedIpRanges: cluster.apiServer.authorizedIpRanges,
+      privateCluster: cluster.apiServer.privateCluster,
+    }),
+    problem,
+    (key) =>
+      key.startsWith("authorizedIpRanges")
+        ? ["cluster", "apiServer", ...pathOf(key)]
+        : ["cluster", ...pathOf(key)],
+  );
+  const databaseApps = config.apps.flatMap((app, index) => (app.database ? [index] : []));
+  reportUnder(
+    databaseProblems({
+      ...database,
+      databases: databaseApps.map((index) => databaseNameOf(config.apps[index]?.name ?? "")),
+    }),
+    problem,
+    (key) => {
+      const [field, index] = pathOf(key);
+      // An app database is named after its app: report it on the app's name.
+      return field === "databases" && typeof index === "number"
+        ? ["apps", databaseApps[index] ?? index, "name"]
+        : ["database", ...pathOf(key)];
+    },
+  );
+  reportUnder(
+    secretStoreProblems({
+      ...keyVault,
+      // What the stack passes: a private endpoint exactly when public access is off.
+      allowedSubnetIds: [],
+      ...(keyVault.publicNetworkAccess
+        ? {}
+        : { privateEndpoint: { subnetId: "", privateDnsZoneId: "" } }),
+    }),
+    problem,
+    (key) => ["keyVault", ...pathOf(key)],
+  );
+  reportUnder(containerRegistryProblems(registry), problem, (key) => ["registry", ...pathOf(key)]);
+  reportUnder(
+    observabilityProblems({
+      retentionDays: observability.retentionDays,
+      dailyQuotaGb: observability.dailyQuotaGb,
+      alertsEnabled: observability.alerts.enabled,
+      alertEmails: observability.alerts.emails,
+    }),
+    problem,
+    (key) =>
+      key.startsWith("alertEmails")
+        ? ["observability", "alerts", "emails", ...pathOf(key).slice(1)]
+        : ["observability", ...pathOf(key)],
+  );
   if (config.environment === "production") {
     productionRules(config, problem);
   }
 }
+
+/** Pods per node the upgrade surge (33% of a pool) adds on top of a pool's maximum. */
+const UPGRADE_SURGE = 0.33;
 
 /** Address plan: subnets inside the VNet, nothing overlapping, cluster ranges outside the VNet. */
 function networkRules(
@@ -567,13 +720,22 @@ function networkRules(
       problem(["cluster", key], `expected no overlap with the VNet ${network.addressSpace}`);
     }
   }
-  if (cidrsOverlap(cluster.podCidr, cluster.serviceCidr)) {
-    problem(["cluster", "serviceCidr"], `expected no overlap with cluster.podCidr`);
-  }
-  if (!addressInCidr(cluster.dnsServiceIp, cluster.serviceCidr)) {
-    problem(["cluster", "dnsServiceIp"], `expected an address inside cluster.serviceCidr`);
+  // Every node takes an address from the node subnet, and an upgrade surges each pool by a third.
+  const nodes = [cluster.systemPool, cluster.userPool].reduce(
+    (total, pool) => total + pool.maxCount + Math.ceil(pool.maxCount * UPGRADE_SURGE),
+    0,
+  );
+  const usable = cidrSize(network.subnets.nodes) - AZURE_SUBNET_RESERVED_ADDRESSES;
+  if (Number.isFinite(nodes) && usable < nodes) {
+    problem(
+      ["network", "subnets", "nodes"],
+      `expected room for ${nodes} nodes (both pools at maxCount plus the upgrade surge); it has ${usable} usable addresses`,
+    );
   }
 }
+
+/** Most addresses the production API server's authorised ranges may cover together (a /8). */
+export const MAX_AUTHORIZED_ADDRESSES = 2 ** 24;
 
 /** What production must have: SLA tier, zones, HA, geo backups, private data plane, alerts. */
 function productionRules(config: RawAzure, problem: Problem): void {
@@ -593,10 +755,22 @@ function productionRules(config: RawAzure, problem: Problem): void {
   if (cluster.userPool.minCount < 2) {
     problem(["cluster", "userPool", "minCount"], "expected at least 2 in production");
   }
-  if (!cluster.apiServer.privateCluster && cluster.apiServer.authorizedIpRanges.length === 0) {
+  const ranges = cluster.apiServer.authorizedIpRanges;
+  if (!cluster.apiServer.privateCluster && ranges.length === 0) {
     problem(
       ["cluster", "apiServer", "authorizedIpRanges"],
       "expected authorised ranges (or privateCluster: true) in production",
+    );
+  } else if (ranges.every(isIpv4Cidr) && cidrUnionSize(ranges) > MAX_AUTHORIZED_ADDRESSES) {
+    problem(
+      ["cluster", "apiServer", "authorizedIpRanges"],
+      `expected ranges covering at most ${MAX_AUTHORIZED_ADDRESSES} addresses together (a /8) in production; these cover ${cidrUnionSize(ranges)}, which is no restriction`,
+    );
+  }
+  if (!cluster.defenderForContainers) {
+    problem(
+      ["cluster", "defenderForContainers"],
+      "expected true in production (runtime threat detection)",
     );
   }
   if (database.highAvailability !== "ZoneRedundant") {
@@ -608,8 +782,20 @@ function productionRules(config: RawAzure, problem: Problem): void {
   if (database.backupRetentionDays < 35) {
     problem(["database", "backupRetentionDays"], "expected 35 in production");
   }
+  if (!database.storageAutoGrow) {
+    problem(
+      ["database", "storageAutoGrow"],
+      "expected true in production (a full disk makes the server read-only)",
+    );
+  }
   if (!keyVault.purgeProtection) {
     problem(["keyVault", "purgeProtection"], "expected true in production");
+  }
+  if (keyVault.softDeleteRetentionDays < 90) {
+    problem(
+      ["keyVault", "softDeleteRetentionDays"],
+      "expected 90 in production (the longest recovery window; fixed when the vault is created)",
+    );
   }
   if (keyVault.publicNetworkAccess) {
     problem(
@@ -622,6 +808,12 @@ function productionRules(config: RawAzure, problem: Problem): void {
   }
   if (!observability.alerts.enabled) {
     problem(["observability", "alerts", "enabled"], "expected true in production");
+  }
+  if (observability.dailyQuotaGb !== -1) {
+    problem(
+      ["observability", "dailyQuotaGb"],
+      "expected -1 (no cap) in production: a cap stops log collection mid-incident",
+    );
   }
 }
 
@@ -732,16 +924,78 @@ export function parseStackConfig(
   raw: Readonly<Record<string, string>>,
 ): StackConfig {
   const data = decodeConfig(PROJECT, raw, { booleans: true });
-  const result = stackConfigSchema.safeParse(data, { reportInput: true });
+  const problems = [...namespaceProblems(raw), ...environmentProblems(stack, data)];
+  // A production stack is checked by the production rules whatever its file says.
+  const checked = isProductionStack(stack) ? { ...data, environment: "production" } : data;
+  const result = stackConfigSchema.safeParse(checked, { reportInput: true });
   if (!result.success) {
-    throw new ConfigError(stack, problemsOf(result.error, data));
+    throw new ConfigError(stack, [
+      ...problems,
+      ...problemsOf(withoutShadowedIssues(result.error), data),
+    ]);
   }
   const config: StackConfig = { ...result.data, stack };
-  const problems = [...namingProblems(config), ...cicdTargetProblems(config)];
+  // Naming and CI target rules need the parsed config and the stack name, so they run last.
+  problems.push(...namingProblems(config), ...cicdTargetProblems(config));
   if (problems.length > 0) {
     throw new ConfigError(stack, problems);
   }
   return deepFreeze(config);
+}
+
+/**
+ * Config namespaces a stack file may use: this project's and those of the providers the program
+ * uses. Anything else is most likely a misspelt `hiring-infra:` key the program would ignore.
+ */
+export const KNOWN_CONFIG_NAMESPACES: readonly string[] = [
+  PROJECT,
+  "azure-native",
+  "kubernetes",
+  "random",
+  "pulumi",
+];
+
+function namespaceProblems(raw: Readonly<Record<string, string>>): ConfigProblem[] {
+  return Object.keys(raw)
+    .filter((key) => !KNOWN_CONFIG_NAMESPACES.includes(key.slice(0, key.indexOf(":"))))
+    .map((key) => ({
+      key,
+      expected: `a key in a known namespace (${KNOWN_CONFIG_NAMESPACES.join(", ")}); a misspelt namespace is ignored by the program`,
+      found: describeConfigValue(raw[key]),
+    }));
+}
+
+function environmentProblems(
+  stack: string,
+  data: Readonly<Record<string, unknown>>,
+): ConfigProblem[] {
+  if (!isProductionStack(stack) || data.environment === "production") {
+    return [];
+  }
+  return [
+    {
+      key: configKey(PROJECT, ["environment"]),
+      expected: `expected "production" for stack "${stack}" (a stack named prod or prod-* is production)`,
+      found: describeConfigValue(data.environment),
+    },
+  ];
+}
+
+/**
+ * The schema's issues without cross-field ones about a value whose own schema already failed
+ * (at or inside its path): those would only restate the type error in other words.
+ */
+function withoutShadowedIssues(error: z.ZodError): z.ZodError {
+  const isCrossField = (issue: z.core.$ZodIssue): boolean =>
+    issue.code === "custom" && issue.params?.[CROSS_FIELD] === true;
+  const fieldPaths = error.issues
+    .filter((issue) => !isCrossField(issue) && issue.code !== "unrecognized_keys")
+    .map((issue) => issue.path.map(String).join("."));
+  const shadowed = (issue: z.core.$ZodIssue): boolean => {
+    const path = issue.path.map(String).join(".");
+    return fieldPaths.some((field) => path === field || path.startsWith(`${field}.`));
+  };
+  return new z.ZodError(error.issues.filter((issue) => !isCrossField(issue) || !shadowed(issue)));
 }
 
 /** Reads the current stack's config from Pulumi, validated. The only place config is read. */

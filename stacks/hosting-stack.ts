@@ -25,7 +25,15 @@ import { Network } from "../infra/network";
 import { Observability } from "../infra/observability";
 import { SecretStore } from "../infra/secret-store";
 import { standardTags } from "../infra/tags";
-import { PROJECT, type AzureStackConfig, type LocalStackConfig, type StackConfig } from "./config";
+import {
+  administratorRoles,
+  JENKINS_NAMESPACE,
+  PROJECT,
+  stackNamespaces,
+  type AzureStackConfig,
+  type LocalStackConfig,
+  type StackConfig,
+} from "./config";
 
 /** The stack outputs, as `pulumi stack output` shows them. */
 export type HostingStackOutputs = Record<string, pulumi.Output<unknown>>;
@@ -91,6 +99,10 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
     scope,
     addressSpace: config.network.addressSpace,
     subnets: config.network.subnets,
+    nodeTraffic: {
+      podCidr: clusterConfig.podCidr,
+      publicIngress: config.cicd.enabled && config.cicd.ingress.enabled,
+    },
   });
 
   const observability = new Observability("observability", {
@@ -122,6 +134,7 @@ function azurePlatform(config: AzureStackConfig): ClusterPlatform {
     nodeOsUpgradeChannel: clusterConfig.nodeOsUpgradeChannel,
     maintenanceWindow: clusterConfig.maintenanceWindow,
     logAnalyticsWorkspaceId: observability.workspaceId,
+    defenderForContainers: clusterConfig.defenderForContainers,
   });
 
   const adminGroups = clusterConfig.adminGroupObjectIds.map((principalId) => ({
@@ -333,6 +346,8 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
     "apps",
     {
       apps: config.apps,
+      reservedNamespaces: stackNamespaces(config),
+      administratorRoles: administratorRoles(config),
       ...(config.apps.some((app) => app.database) ? { database: platform.database } : {}),
     },
     providers,
@@ -348,7 +363,7 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
   const jenkins = new Jenkins(
     "jenkins",
     {
-      namespace: "jenkins",
+      namespace: JENKINS_NAMESPACE,
       repositoryUrl: config.cicd.repositoryUrl,
       signIn: config.cicd.signIn,
       targets: jenkinsTargets(config, platform),

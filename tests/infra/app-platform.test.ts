@@ -641,49 +641,56 @@ describe("AppPlatform validation", () => {
   it("rejects an app name that is not a DNS label", () =>
     rejects(
       { apps: [app({ name: "Api_Service" })] },
-      /AppPlatform "platform": apps name "Api_Service" must be a DNS label/,
+      /AppPlatform "platform": apps\[0\]\.name: expected a DNS label.*got "Api_Service"/,
     ));
 
   it("rejects a reserved namespace as an app name", () =>
     rejects(
       { apps: [app({ name: "kube-system" })] },
-      /apps name "kube-system" is a namespace reserved/,
+      /apps\[0\]\.name: expected a name other than "kube-system", a namespace the cluster or the stack already creates/,
     ));
 
   it("rejects the same app twice", () =>
-    rejects({ apps: [app({}), app({ cpu: "2" })] }, /apps lists "api" twice/));
+    rejects(
+      { apps: [app({}), app({ cpu: "2" })] },
+      /apps\[1\]\.name: expected unique app names; "api" appears twice/,
+    ));
 
   it("rejects a cpu that is not a Kubernetes quantity", () =>
     rejects(
       { apps: [app({ cpu: "two cores" })] },
-      /apps "api" cpu "two cores" is not a Kubernetes quantity/,
+      /apps\[0\]\.cpu: expected a Kubernetes quantity .*got "two cores"/,
     ));
 
   it("rejects a memory that is not a Kubernetes quantity", () =>
     rejects(
       { apps: [app({ memory: "1GB" })] },
-      /apps "api" memory "1GB" is not a Kubernetes quantity/,
+      /apps\[0\]\.memory: expected a Kubernetes quantity .*got "1GB"/,
     ));
 
   it("rejects a quota too small for the per-container defaults", () =>
-    rejects({ apps: [app({ cpu: "50m" })] }, /apps "api" cpu "50m" is below the minimum of 100m/));
+    rejects({ apps: [app({ cpu: "50m" })] }, /apps\[0\]\.cpu: expected at least 100m, got "50m"/));
 
   it("rejects apps needing a database when no database is given", () =>
     rejects(
       { apps: [app({ database: true }), app({ name: "web" })] },
-      /database is required: apps api need a database/,
+      /database: expected a database connection: apps api need a database/,
     ));
 
   it("rejects a database app whose name would be a reserved role", () =>
     rejects(
       { apps: [app({ name: "postgres", database: true })], database: azureDatabase() },
-      /apps "postgres" database and role name "postgres" is reserved/,
+      /apps\[0\]\.name: expected a database and role name PostgreSQL or Azure does not reserve, got "postgres"/,
     ));
 
   it("rejects a database app whose role would be the admin login", () =>
     rejects(
-      { apps: [app({ name: "hiringadmin", database: true })], database: azureDatabase() },
-      /apps "hiringadmin" role "hiringadmin" would be the database adminUser/,
+      {
+        apps: [app({ name: "hiringadmin", database: true })],
+        database: azureDatabase(),
+        administratorRoles: [ADMIN_USER],
+      },
+      /apps\[0\]\.name: expected a database and role name other than the administrator role "hiringadmin"/,
     ));
 
   it("rejects a database peer that is not a CIDR block", () =>
@@ -692,7 +699,7 @@ describe("AppPlatform validation", () => {
         apps: [app({ database: true })],
         database: azureDatabase({ peer: { kind: "cidr", cidr: "10.20.8.1/28" } }),
       },
-      /database\.peer\.cidr "10\.20\.8\.1\/28" is not an IPv4 CIDR block/,
+      /database\.peer\.cidr: expected an IPv4 CIDR block, got "10\.20\.8\.1\/28"/,
     ));
 
   it("rejects a pods peer without labels", () =>
@@ -701,14 +708,14 @@ describe("AppPlatform validation", () => {
         apps: [app({ database: true })],
         database: azureDatabase({ peer: { kind: "pods", namespace: "database", podLabels: {} } }),
       },
-      /database\.peer\.podLabels is empty/,
+      /database\.peer\.podLabels: expected at least one label/,
     ));
 
   it("rejects a provisioner image on latest, a floating tag or no tag", async () => {
     for (const image of ["postgres:latest", "postgres", "postgres:17-alpine"]) {
       await rejects(
         { apps: [app({ database: true })], database: azureDatabase(), provisionerImage: image },
-        /provisionerImage "postgres(:latest|:17-alpine)?" must be pinned by an exact version tag/,
+        /provisionerImage: expected an image pinned by an exact version tag .*got "postgres(:latest|:17-alpine)?"/,
       );
     }
   });

@@ -177,29 +177,29 @@ describe("ContainerRegistry validation", () => {
   it("rejects zone redundancy below Premium", async () => {
     await rejects(
       { ...devArgs(), sku: "Standard", zoneRedundancy: true },
-      /ContainerRegistry zoneRedundancy: needs sku Premium, got Standard/,
+      /ContainerRegistry "registry": zoneRedundancy: expected false unless sku is Premium, got sku Standard/,
     );
   });
 
   it("rejects a private endpoint below Premium", async () => {
     await rejects(
       { ...prodArgs(), sku: "Standard", zoneRedundancy: false },
-      /ContainerRegistry privateEndpoint: needs sku Premium, got Standard/,
+      /ContainerRegistry "registry": privateEndpoint: expected none unless sku is Premium/,
     );
   });
 
   it("rejects an untagged retention outside 0-365 days", async () => {
     await rejects(
       { ...prodArgs(), untaggedRetentionDays: -1 },
-      /ContainerRegistry untaggedRetentionDays: -1 .* 0-365/,
+      /ContainerRegistry "registry": untaggedRetentionDays: expected .* from 0 to 365, got -1/,
     );
     await rejects(
       { ...prodArgs(), untaggedRetentionDays: 366 },
-      /ContainerRegistry untaggedRetentionDays: 366 .* 0-365/,
+      /untaggedRetentionDays: expected .* from 0 to 365, got 366/,
     );
     await rejects(
       { ...prodArgs(), untaggedRetentionDays: 1.5 },
-      /ContainerRegistry untaggedRetentionDays: 1.5/,
+      /untaggedRetentionDays: expected .* got 1\.5/,
     );
   });
 });

@@ -226,6 +226,7 @@ describe("Database (dev-like: Burstable, 7-day backups, no HA)", () => {
       ssl_min_protocol_version: "TLSv1.2",
       log_connections: "on",
       log_disconnections: "on",
+      log_checkpoints: "on",
       "connection_throttle.enable": "on",
     });
   });
@@ -393,7 +394,7 @@ describe("Database argument validation", () => {
   it("rejects high availability on the Burstable tier", async () => {
     await assertRejected(
       devArgs({ highAvailability: "ZoneRedundant" }),
-      /highAvailability "ZoneRedundant" is not available on the Burstable skuTier/,
+      /highAvailability: expected "Disabled" on the Burstable skuTier .*got "ZoneRedundant"/,
     );
     await assertRejected(devArgs({ highAvailability: "SameZone" }), /highAvailability/);
   });
@@ -402,7 +403,7 @@ describe("Database argument validation", () => {
     for (const days of [6, 36, 7.5]) {
       await assertRejected(
         devArgs({ backupRetentionDays: days }),
-        /backupRetentionDays .* must be a whole number from 7 to 35/,
+        /backupRetentionDays: expected a whole number from 7 to 35, got/,
       );
     }
   });
@@ -410,41 +411,47 @@ describe("Database argument validation", () => {
   it("rejects a zone-redundant standby in the primary's zone", async () => {
     await assertRejected(
       prodArgs({ availabilityZone: "2", standbyAvailabilityZone: "2" }),
-      /standbyAvailabilityZone "2" equals availabilityZone/,
+      /standbyAvailabilityZone: expected a zone other than availabilityZone "2"/,
     );
   });
 
   it("rejects zones other than 1, 2 and 3", async () => {
-    await assertRejected(prodArgs({ availabilityZone: "4" }), /availabilityZone "4" must be/);
+    await assertRejected(
+      prodArgs({ availabilityZone: "4" }),
+      /availabilityZone: expected "1", "2" or "3", got "4"/,
+    );
     await assertRejected(
       prodArgs({ standbyAvailabilityZone: "zone2" }),
-      /standbyAvailabilityZone "zone2" must be/,
+      /standbyAvailabilityZone: expected "1", "2" or "3", got "zone2"/,
     );
   });
 
   it("rejects a standby zone without high availability", async () => {
     await assertRejected(
       devArgs({ standbyAvailabilityZone: "2" }),
-      /standbyAvailabilityZone is set but highAvailability is "Disabled"/,
+      /standbyAvailabilityZone: expected none while highAvailability is "Disabled"/,
     );
   });
 
   it("rejects a SKU name from another tier", async () => {
     await assertRejected(
       devArgs({ skuName: "Standard_D4ds_v5" }),
-      /skuName "Standard_D4ds_v5" is not a Burstable size/,
+      /skuName: expected a Burstable size \(Standard_B\.\.\.\), got "Standard_D4ds_v5"/,
     );
   });
 
   it("rejects a storage size Azure does not offer", async () => {
-    await assertRejected(devArgs({ storageSizeGB: 100 }), /storageSizeGB 100 is not offered/);
+    await assertRejected(
+      devArgs({ storageSizeGB: 100 }),
+      /storageSizeGB: expected one of .*, got 100/,
+    );
   });
 
   it("rejects an invalid or reserved administrator login", async () => {
     await assertRejected(devArgs({ administratorLogin: "Admin-User" }), /administratorLogin/);
     await assertRejected(
       devArgs({ administratorLogin: "azure_superuser" }),
-      /administratorLogin "azure_superuser" is reserved/,
+      /administratorLogin: expected a login Azure does not reserve, got "azure_superuser"/,
     );
     await assertRejected(devArgs({ administratorLogin: "pg_owner" }), /administratorLogin/);
   });
@@ -452,11 +459,11 @@ describe("Database argument validation", () => {
   it("rejects a maintenance window outside the week or the day", async () => {
     await assertRejected(
       devArgs({ maintenanceWindow: { dayOfWeek: 7, startHour: 2 } }),
-      /maintenanceWindow\.dayOfWeek 7/,
+      /maintenanceWindow\.dayOfWeek: expected 0 \(Sunday\) to 6 \(Saturday\), got 7/,
     );
     await assertRejected(
       devArgs({ maintenanceWindow: { dayOfWeek: 0, startHour: 24 } }),
-      /maintenanceWindow\.startHour 24/,
+      /maintenanceWindow\.startHour: expected a whole hour from 0 to 23, got 24/,
     );
   });
 
@@ -465,7 +472,7 @@ describe("Database argument validation", () => {
       prodArgs({
         entraAdministrators: [{ objectId: "admins", principalName: "x", principalType: "Group" }],
       }),
-      /entraAdministrators objectId "admins" is not a GUID/,
+      /entraAdministrators\[0\]\.objectId: expected a GUID, got "admins"/,
     );
     await assertRejected(
       prodArgs({
@@ -474,30 +481,30 @@ describe("Database argument validation", () => {
           { objectId: ADMIN_GROUP.toUpperCase(), principalName: "b", principalType: "Group" },
         ],
       }),
-      /entraAdministrators lists objectId .* twice/,
+      /entraAdministrators\[1\]\.objectId: expected each objectId once/,
     );
     await assertRejected(
       prodArgs({
         entraAdministrators: [{ objectId: ADMIN_GROUP, principalName: " ", principalType: "User" }],
       }),
-      /entraAdministrators principalName .* is empty/,
+      /entraAdministrators\[0\]\.principalName: expected the principal.s display name, got an empty one/,
     );
   });
 
   it("rejects database names PostgreSQL or Azure would not take as is", async () => {
     for (const bad of ["applicant-api", "Applicant", "1st_app", "", "a".repeat(64)]) {
-      await assertRejected(devArgs({ databases: [bad] }), /databases entry .* must be 1-63/);
+      await assertRejected(devArgs({ databases: [bad] }), /databases\[\d\]: expected 1-63/);
     }
     await assertRejected(
       devArgs({ databases: ["postgres"] }),
-      /databases entry "postgres" is a database Azure already creates/,
+      /databases\[0\]: expected a name other than "postgres", which Azure already creates/,
     );
   });
 
   it("rejects a database listed twice", async () => {
     await assertRejected(
       devArgs({ databases: ["applicant_api", "applicant_api"] }),
-      /databases lists "applicant_api" twice/,
+      /databases\[1\]: expected "applicant_api" once/,
     );
   });
 

@@ -66,6 +66,7 @@ const devArgs = (): KubernetesClusterArgs => ({
   nodeOsUpgradeChannel: "NodeImage",
   maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 4 },
   logAnalyticsWorkspaceId: WORKSPACE_ID,
+  defenderForContainers: false,
 });
 
 const prodArgs = (): KubernetesClusterArgs => ({
@@ -80,6 +81,7 @@ const prodArgs = (): KubernetesClusterArgs => ({
   upgradeChannel: "stable",
   nodeOsUpgradeChannel: "SecurityPatch",
   maintenanceWindow: { dayOfWeek: "Saturday", startTime: "22:30", durationHours: 8 },
+  defenderForContainers: true,
 });
 
 type Inputs = Readonly<Record<string, unknown>>;
@@ -275,6 +277,26 @@ describe("KubernetesCluster", () => {
     });
   });
 
+  // MicrosoftDocs/azure-aks-docs articles/aks/enable-host-encryption.md ("enableEncryptionAtHost": true).
+  it("encrypts both node pools at the host", () => {
+    assert.equal(systemProfileOf(single(prod, CLUSTER)).enableEncryptionAtHost, true);
+    assert.equal(
+      single(prod, "azure-native:containerservice:AgentPool").inputs.enableEncryptionAtHost,
+      true,
+    );
+  });
+
+  // ManagedClusterSecurityProfileDefender, as @pulumi/azure-native's input typings name it.
+  it("prod runs Defender for Containers reporting to the workspace; dev does not", () => {
+    const securityProfile = (resources: readonly RecordedResource[]): Inputs =>
+      single(resources, CLUSTER).inputs.securityProfile as Inputs;
+    assert.deepEqual(securityProfile(prod).defender, {
+      logAnalyticsWorkspaceResourceId: WORKSPACE_ID,
+      securityMonitoring: { enabled: true },
+    });
+    assert.equal(securityProfile(dev).defender, undefined);
+  });
+
   it("enables the Azure Policy add-on", () => {
     assert.deepEqual(addon(single(dev, CLUSTER), "azurepolicy"), { enabled: true });
   });
@@ -459,96 +481,102 @@ describe("KubernetesCluster validation", () => {
   it("rejects a system pool whose minCount exceeds maxCount", async () => {
     await rejects(
       { ...devArgs(), systemPool: { ...systemPool, minCount: 4, maxCount: 2 } },
-      /KubernetesCluster "aks": systemPool\.minCount \(4\) must not exceed systemPool\.maxCount \(2\)/,
+      /KubernetesCluster "aks": systemPool\.maxCount: expected at least systemPool\.minCount \(4\), got 2/,
     );
   });
 
   it("rejects a user pool whose minCount exceeds maxCount", async () => {
     await rejects(
       { ...devArgs(), userPool: { ...userPool, minCount: 5, maxCount: 3 } },
-      /userPool\.minCount \(5\) must not exceed userPool\.maxCount \(3\)/,
+      /userPool\.maxCount: expected at least userPool\.minCount \(5\), got 3/,
     );
   });
 
   it("rejects a system pool that may scale to zero nodes", async () => {
     await rejects(
       { ...devArgs(), systemPool: { ...systemPool, minCount: 0 } },
-      /systemPool\.minCount must be an integer of at least 1, got 0/,
+      /systemPool\.minCount: expected an integer of at least 1, got 0/,
     );
   });
 
   it("rejects a system pool with room for fewer than 30 pods per node", async () => {
     await rejects(
       { ...devArgs(), systemPool: { ...systemPool, maxPods: 20 } },
-      /systemPool\.maxPods must be an integer from 30 to 250, got 20/,
+      /systemPool\.maxPods: expected an integer from 30 to 250, got 20/,
     );
   });
 
   it("rejects more than 250 pods per node", async () => {
     await rejects(
       { ...devArgs(), userPool: { ...userPool, maxPods: 300 } },
-      /userPool\.maxPods must be an integer from 10 to 250, got 300/,
+      /userPool\.maxPods: expected an integer from 10 to 250, got 300/,
     );
   });
 
   it("rejects an OS disk below 30 GiB", async () => {
     await rejects(
       { ...devArgs(), userPool: { ...userPool, osDiskSizeGB: 16 } },
-      /userPool\.osDiskSizeGB must be an integer of at least 30, got 16/,
+      /userPool\.osDiskSizeGB: expected an integer of at least 30, got 16/,
     );
   });
 
   it("rejects an empty list of admin groups", async () => {
     await rejects(
       { ...devArgs(), adminGroupObjectIds: [] },
-      /adminGroupObjectIds must name at least one/,
+      /adminGroupObjectIds: expected at least one Entra ID group/,
     );
   });
 
   it("rejects a private cluster with authorised IP ranges", async () => {
     await rejects(
       { ...devArgs(), privateCluster: true },
-      /privateCluster and authorizedIpRanges cannot both be set/,
+      /authorizedIpRanges: expected none with privateCluster/,
     );
   });
 
   it("rejects an authorised IP range that is not a CIDR block", async () => {
     await rejects(
       { ...devArgs(), authorizedIpRanges: ["203.0.113.4"] },
-      /authorizedIpRanges entry "203\.0\.113\.4" is not an IPv4 CIDR block/,
+      /authorizedIpRanges\[0\]: expected an IPv4 CIDR block .*got "203\.0\.113\.4"/,
     );
   });
 
   it("rejects a Kubernetes version that is not major.minor[.patch]", async () => {
-    await rejects({ ...devArgs(), kubernetesVersion: "latest" }, /kubernetesVersion "latest"/);
+    await rejects(
+      { ...devArgs(), kubernetesVersion: "latest" },
+      /kubernetesVersion: expected major\.minor or major\.minor\.patch, got "latest"/,
+    );
   });
 
   it("rejects a zone listed twice", async () => {
     await rejects(
       { ...devArgs(), availabilityZones: ["1", "1"] },
-      /availabilityZones lists a zone twice/,
+      /availabilityZones: expected each zone once/,
     );
   });
 
   it("rejects a pod or service range that is not a CIDR block", async () => {
-    await rejects({ ...devArgs(), podCidr: "192.168.0.0" }, /podCidr "192\.168\.0\.0"/);
+    await rejects(
+      { ...devArgs(), podCidr: "192.168.0.0" },
+      /podCidr: expected an IPv4 CIDR block .*got "192\.168\.0\.0"/,
+    );
     await rejects(
       { ...devArgs(), serviceCidr: "172.16.0.1/16" },
-      /serviceCidr "172\.16\.0\.1\/16"/,
+      /serviceCidr: expected an IPv4 CIDR block .*got "172\.16\.0\.1\/16"/,
     );
   });
 
   it("rejects overlapping pod and service ranges", async () => {
     await rejects(
       { ...devArgs(), podCidr: "172.16.0.0/12" },
-      /podCidr 172\.16\.0\.0\/12 overlaps serviceCidr 172\.16\.0\.0\/16/,
+      /serviceCidr: expected no overlap with podCidr 172\.16\.0\.0\/12/,
     );
   });
 
   it("rejects a DNS service address outside the service range", async () => {
     await rejects(
       { ...devArgs(), dnsServiceIp: "10.0.0.10" },
-      /dnsServiceIp "10\.0\.0\.10" must be an address inside serviceCidr 172\.16\.0\.0\/16/,
+      /dnsServiceIp: expected an address inside serviceCidr 172\.16\.0\.0\/16, got "10\.0\.0\.10"/,
     );
   });
 
@@ -558,7 +586,7 @@ describe("KubernetesCluster validation", () => {
         ...devArgs(),
         maintenanceWindow: { dayOfWeek: "Sunday", startTime: "24:00", durationHours: 4 },
       },
-      /maintenanceWindow\.startTime "24:00" must be HH:MM/,
+      /maintenanceWindow\.startTime: expected HH:MM .*got "24:00"/,
     );
   });
 
@@ -568,7 +596,7 @@ describe("KubernetesCluster validation", () => {
         ...devArgs(),
         maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 2 },
       },
-      /maintenanceWindow\.durationHours must be an integer from 4 to 24, got 2/,
+      /maintenanceWindow\.durationHours: expected an integer from 4 to 24, got 2/,
     );
   });
 });

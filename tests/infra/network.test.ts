@@ -10,7 +10,13 @@ const subnets = {
   database: "10.20.8.0/28",
   privateEndpoints: "10.20.9.0/27",
 };
-const args = (): NetworkArgs => ({ scope: testScope(), addressSpace: "10.20.0.0/16", subnets });
+const POD_CIDR = "192.168.0.0/16";
+const args = (publicIngress = false): NetworkArgs => ({
+  scope: testScope(),
+  addressSpace: "10.20.0.0/16",
+  subnets,
+  nodeTraffic: { podCidr: POD_CIDR, publicIngress },
+});
 
 type Rule = {
   name: string;
@@ -116,6 +122,54 @@ describe("Network", () => {
         qualifier,
       );
     }
+  });
+
+  // MicrosoftDocs/azure-aks-docs articles/aks/concepts-network-cni-overview.md: "With Azure CNI
+  // Overlay, if an NSG deny rule affects pod CIDR traffic, you must also allow traffic from the
+  // node CIDR to the pod CIDR and from the pod CIDR to the pod CIDR on all ports and protocols."
+  it("allows node CIDR -> pod CIDR and pod CIDR -> pod CIDR on all ports, above the deny (overlay)", () => {
+    const rules = rulesOf("nodes") as (Rule & {
+      destinationAddressPrefix: string;
+      protocol: string;
+    })[];
+    const deny = rules.find((rule) => rule.name === "deny-internet");
+    for (const [source, name] of [
+      ["10.20.0.0/22", "allow-nodes-to-pods"],
+      [POD_CIDR, "allow-pods-to-pods"],
+    ] as const) {
+      const rule = rules.find((candidate) => candidate.name === name);
+      assert.ok(rule, name);
+      assert.deepEqual(
+        [rule.access, rule.sourceAddressPrefix, rule.destinationAddressPrefix, rule.protocol],
+        ["Allow", source, POD_CIDR, "*"],
+      );
+      assert.equal(rule.destinationPortRange, "*");
+      assert.ok(deny && rule.priority < deny.priority, `${name} is evaluated before the deny`);
+    }
+  });
+
+  it("lets nothing from the internet into the node subnet without a public ingress", () => {
+    assert.ok(
+      !rulesOf("nodes").some(
+        (rule) => rule.sourceAddressPrefix === "Internet" && rule.access === "Allow",
+      ),
+    );
+  });
+
+  it("opens 80 and 443 from the internet to the nodes, above the deny, when the ingress is public", async () => {
+    const { resources: withIngress } = await recordComponent(
+      () => new Network("network", args(true)),
+    );
+    const rules = single(withIngress, "azure-native:network:NetworkSecurityGroup", "-nodes").inputs
+      .securityRules as (Rule & { destinationPortRanges?: string[] })[];
+    const allow = rules.find((rule) => rule.name === "allow-internet-to-ingress");
+    const deny = rules.find((rule) => rule.name === "deny-internet");
+    assert.ok(allow && deny);
+    assert.deepEqual(
+      [allow.access, allow.sourceAddressPrefix, allow.destinationPortRanges],
+      ["Allow", "Internet", ["80", "443"]],
+    );
+    assert.ok(allow.priority < deny.priority);
   });
 
   it("links private DNS zones for PostgreSQL, Key Vault and ACR to the VNet without auto-registration", async () => {

@@ -208,44 +208,44 @@ describe("SecretStore validation", () => {
   it("requires a private endpoint when public access is off", async () => {
     await rejects(
       { ...prodArgs(), privateEndpoint: undefined },
-      /SecretStore privateEndpoint: required when publicNetworkAccess is false/,
+      /SecretStore "secrets": privateEndpoint: expected one when publicNetworkAccess is false/,
     );
   });
 
   it("rejects a soft-delete retention outside 7-90 days", async () => {
     await rejects(
       { ...devArgs(), softDeleteRetentionDays: 6 },
-      /SecretStore softDeleteRetentionDays: 6 .* 7-90/,
+      /SecretStore "secrets": softDeleteRetentionDays: expected .* from 7 to 90, got 6/,
     );
     await rejects(
       { ...devArgs(), softDeleteRetentionDays: 91 },
-      /SecretStore softDeleteRetentionDays: 91 .* 7-90/,
+      /softDeleteRetentionDays: expected .* from 7 to 90, got 91/,
     );
     await rejects(
       { ...devArgs(), softDeleteRetentionDays: 30.5 },
-      /SecretStore softDeleteRetentionDays: 30.5/,
+      /softDeleteRetentionDays: expected a whole number of days from 7 to 90, got 30\.5/,
     );
   });
 
   it("rejects firewall rules that Azure would ignore because public access is off", async () => {
     await rejects(
       { ...prodArgs(), allowedSubnetIds: [NODE_SUBNET_ID] },
-      /SecretStore allowedIpRanges\/allowedSubnetIds: .*publicNetworkAccess is false/,
+      /SecretStore "secrets": allowedIpRanges: expected none when publicNetworkAccess is false/,
     );
   });
 
   it("rejects malformed and private IP ranges", async () => {
     await rejects(
       { ...devArgs(), allowedIpRanges: ["203.0.113.1/24"] },
-      /SecretStore allowedIpRanges: "203.0.113.1\/24" is not an IPv4 address or CIDR block/,
+      /SecretStore "secrets": allowedIpRanges\[0\]: expected an IPv4 address or CIDR block .*got "203\.0\.113\.1\/24"/,
     );
     await rejects(
       { ...devArgs(), allowedIpRanges: ["10.20.0.0/16"] },
-      /SecretStore allowedIpRanges: "10.20.0.0\/16" is a private \(RFC 1918\) range/,
+      /allowedIpRanges\[0\]: expected a public range, got "10\.20\.0\.0\/16": Key Vault IP rules accept no private \(RFC 1918\) ranges/,
     );
     await rejects(
       { ...devArgs(), allowedIpRanges: ["192.168.1.10"] },
-      /SecretStore allowedIpRanges: "192.168.1.10" is a private/,
+      /allowedIpRanges\[0\]: expected a public range, got "192\.168\.1\.10"/,
     );
   });
 });

@@ -80,7 +80,10 @@ const WEAK_CLUSTER: Record<string, JavaScriptValue> = {
   aadProfile: { managed: true, enableAzureRBAC: true },
   networkProfile: { networkPolicy: "cilium" },
   oidcIssuerProfile: { enabled: true },
-  securityProfile: { workloadIdentity: { enabled: true } },
+  securityProfile: {
+    workloadIdentity: { enabled: true },
+    defender: { securityMonitoring: { enabled: true } },
+  },
   autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
   apiServerAccessProfile: { authorizedIPRanges: ["203.0.113.0/24"] },
   agentPoolProfiles: [
@@ -89,6 +92,7 @@ const WEAK_CLUSTER: Record<string, JavaScriptValue> = {
       mode: "System",
       availabilityZones: ["1", "2", "3"],
       nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+      enableEncryptionAtHost: true,
     },
   ],
   sku: { tier: "Standard" },
@@ -212,6 +216,7 @@ describe("the policy pack under Pulumi's policy-pack runner", { timeout: 120_000
       );
     });
     assert.deepEqual(diagnostics(response).sort(), [
+      ["postgres-checkpoints-logged", analyzer.EnforcementLevel.MANDATORY, server.getUrn()],
       ["postgres-tls-enforced", analyzer.EnforcementLevel.MANDATORY, server.getUrn()],
       ["stateful-resources-protected", analyzer.EnforcementLevel.MANDATORY, server.getUrn()],
     ]);

@@ -157,7 +157,13 @@ function cluster(): Props {
     aadProfile: { managed: true, enableAzureRBAC: true },
     networkProfile: { networkPlugin: "azure", networkPolicy: "cilium" },
     oidcIssuerProfile: { enabled: true },
-    securityProfile: { workloadIdentity: { enabled: true } },
+    securityProfile: {
+      workloadIdentity: { enabled: true },
+      defender: {
+        logAnalyticsWorkspaceResourceId: "/subscriptions/x",
+        securityMonitoring: { enabled: true },
+      },
+    },
     autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
     apiServerAccessProfile: { authorizedIPRanges: ["203.0.113.0/24"], enablePrivateCluster: false },
     agentPoolProfiles: [
@@ -166,6 +172,7 @@ function cluster(): Props {
         mode: "System",
         availabilityZones: ["1", "2", "3"],
         nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+        enableEncryptionAtHost: true,
       },
     ],
     sku: { name: "Base", tier: "Standard" },
@@ -183,6 +190,7 @@ function server(): Props {
     network: { publicNetworkAccess: "Disabled" },
     highAvailability: { mode: "ZoneRedundant", standbyAvailabilityZone: "2" },
     backup: { backupRetentionDays: 35, geoRedundantBackup: "Enabled" },
+    storage: { storageSizeGB: 256, autoGrow: "Enabled" },
     tags: TAGS,
   };
 }
@@ -262,6 +270,50 @@ interface ResourceCase {
 const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001";
 
 const resourceCases: readonly ResourceCase[] = [
+  {
+    rule: "aks-host-encryption",
+    type: CLUSTER,
+    passing: cluster(),
+    violating: withValue(cluster(), "agentPoolProfiles", [
+      { name: "system", mode: "System", enableEncryptionAtHost: false },
+    ]),
+    message: /Pool system does not encrypt at the host/,
+  },
+  {
+    rule: "aks-host-encryption",
+    type: AGENT_POOL,
+    passing: { mode: "User", enableEncryptionAtHost: true },
+    violating: { mode: "User" },
+    message: /Pool subject does not encrypt at the host \(enableEncryptionAtHost is unset\)/,
+  },
+  {
+    rule: "aks-defender-for-containers",
+    type: CLUSTER,
+    passing: cluster(),
+    violating: withValue(cluster(), "securityProfile.defender", undefined),
+    message: /Defender for Containers is off/,
+  },
+  {
+    rule: "postgres-storage-auto-grow",
+    type: SERVER,
+    passing: server(),
+    violating: withValue(server(), "storage.autoGrow", "Disabled"),
+    message: /Storage auto-grow is "Disabled"/,
+  },
+  {
+    rule: "keyvault-soft-delete-retention",
+    type: VAULT,
+    passing: withValue(vault(), "properties.softDeleteRetentionInDays", 90),
+    violating: withValue(vault(), "properties.softDeleteRetentionInDays", 7),
+    message: /recoverable for 7 days/,
+  },
+  {
+    rule: "log-analytics-no-daily-cap",
+    type: "azure-native:operationalinsights:Workspace",
+    passing: { sku: { name: "PerGB2018" }, tags: TAGS },
+    violating: { sku: { name: "PerGB2018" }, workspaceCapping: { dailyQuotaGb: 5 }, tags: TAGS },
+    message: /Ingestion stops each day after 5 GB/,
+  },
   {
     rule: "aks-local-accounts-disabled",
     type: CLUSTER,
@@ -475,6 +527,8 @@ const resourceCases: readonly ResourceCase[] = [
 const TLS_ON = { configurationName: "require_secure_transport", value: "on" };
 
 /** Stack policies: one passing stack and one violating stack. */
+const CHECKPOINTS_ON = { configurationName: "log_checkpoints", value: "on" };
+
 const stackCases: readonly {
   readonly rule: string;
   readonly passing: readonly StackEntry[];
@@ -499,6 +553,28 @@ const stackCases: readonly {
     ],
     violating: [{ type: CLUSTER, name: "cluster-cluster", props: cluster() }],
     expected: ["cluster-cluster", /no Container Insights data collection rule is associated/],
+  },
+  {
+    rule: "postgres-checkpoints-logged",
+    passing: [
+      { type: SERVER, name: "database-server", props: server() },
+      {
+        type: CONFIGURATION,
+        name: "database-param-log_checkpoints",
+        props: { ...CHECKPOINTS_ON, serverName: "psql-hire-prod" },
+        dependsOn: ["database-server"],
+      },
+    ],
+    violating: [
+      { type: SERVER, name: "database-server", props: server() },
+      {
+        type: CONFIGURATION,
+        name: "database-param-log_checkpoints",
+        props: { configurationName: "log_checkpoints", value: "off" },
+        dependsOn: ["database-server"],
+      },
+    ],
+    expected: ["database-server", /does not log checkpoints \(log_checkpoints is "off"\)/],
   },
   {
     rule: "postgres-tls-enforced",

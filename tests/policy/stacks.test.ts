@@ -109,9 +109,14 @@ describe("policies on the committed stacks", () => {
     const evaluation = await evaluatePolicies(dev, devEnforcement);
     assert.equal(hasMandatoryViolations(evaluation), false);
     const advisory = evaluation.results.filter((item) => item.status === "advisory");
+    // Dev runs without Defender, with a short soft-delete window and an ingestion cap: cheaper,
+    // and refused only in production.
     assert.deepEqual(advisory.map((item) => item.name).sort(), [
+      "aks-defender-for-containers",
       "aks-zone-redundant-standard-tier",
       "keyvault-purge-protection",
+      "keyvault-soft-delete-retention",
+      "log-analytics-no-daily-cap",
       "postgres-geo-redundant-backup",
       "postgres-zone-redundant-ha",
       "stateful-resources-protected",

@@ -148,7 +148,7 @@ async function run(argv: readonly string[], io: Io, planner: Planner): Promise<n
   // The policy pack's own rules, at the enforcement the stack's environment gets in CI.
   const policyResults = await evaluatePolicies(
     plan,
-    enforcementForStack(readStackConfigFile(stack, values.dir)),
+    enforcementForStack(readStackConfigFile(stack, values.dir), stack),
   );
   io.out(`${renderPlan(plan)}\n${renderPolicyReport(policyResults)}`);
   return hasMandatoryViolations(policyResults) ? 3 : 0;

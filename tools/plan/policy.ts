@@ -10,6 +10,7 @@ import devConfigJson from "../../policy/config.dev.json";
 import prodConfigJson from "../../policy/config.prod.json";
 import { isStackPolicy, policies as packPolicies, type HiringPolicy } from "../../policy/rules";
 import { isUnknownValueError, unknownCheckingProxy } from "../../policy/sdk";
+import { isProductionStack } from "../../stacks/config";
 import { UNKNOWN_MARKER, type PlanResource, type StackPlan } from "./plan";
 
 /** Files the CLI takes with `--policy-pack-config`, by the name reports show. */
@@ -81,12 +82,18 @@ const DEV_ENFORCEMENT: Enforcement = {
 export const ENVIRONMENT_CONFIG_KEY = "hiring-infra:environment";
 
 /**
- * The enforcement a stack's offline plan is checked with, from its raw config (as
- * `readStackConfigFile` returns it): `policy/config.prod.json` when `hiring-infra:environment` is
- * `production`, `policy/config.dev.json` otherwise (the schema's default is `development`).
+ * The enforcement a stack's offline plan is checked with, from its name and raw config (as
+ * `readStackConfigFile` returns it): `policy/config.prod.json` for a production stack (by name,
+ * see `isProductionStack`, or by `hiring-infra:environment: production`), `policy/config.dev.json`
+ * otherwise (the schema's default is `development`).
  */
-export function enforcementForStack(stackConfig: Readonly<Record<string, string>>): Enforcement {
-  return stackConfig[ENVIRONMENT_CONFIG_KEY] === "production" ? PROD_ENFORCEMENT : DEV_ENFORCEMENT;
+export function enforcementForStack(
+  stackConfig: Readonly<Record<string, string>>,
+  stackName = "",
+): Enforcement {
+  return isProductionStack(stackName) || stackConfig[ENVIRONMENT_CONFIG_KEY] === "production"
+    ? PROD_ENFORCEMENT
+    : DEV_ENFORCEMENT;
 }
 
 /** One policy's effective settings after config is applied. */
