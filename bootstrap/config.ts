@@ -5,7 +5,7 @@ import {
   configProblemsOf,
   decodeConfig,
   InvalidConfigError,
-} from "../stacks/config-problems";
+} from "../core/config-problems";
 import { ipRangeProblem } from "./state-backend";
 
 /** The bootstrap program's Pulumi project name; its config keys are `hiring-infra-bootstrap:<key>`. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ArgsProblem, throwIfArgsProblems } from "./args-problems";
+import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
 import { CLUSTER_NAMESPACES } from "./azure-identifiers";
 import { isIpv4Cidr } from "./cidr";
 import { generatedPassword } from "./generated-password";

@@ -1,6 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { type ArgsProblem, throwIfArgsProblems } from "./args-problems";
+import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
 import type { AzureScope } from "./azure-scope";
 import { privateEndpoint, type PrivateEndpointPlacement } from "./private-endpoint";
 import { grantRoles, type RoleGrantee } from "./roles";

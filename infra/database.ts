@@ -1,7 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
-import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "./args-problems";
+import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "../core/args-problems";
 import { POSTGRES_SERVER_PARAMETERS } from "./azure-identifiers";
 import { generatedPassword } from "./generated-password";
 

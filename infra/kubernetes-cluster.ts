@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
-import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "./args-problems";
+import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "../core/args-problems";
 import { addressOffsetInCidr, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
 import {
   AksAddon,

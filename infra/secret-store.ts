@@ -1,6 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "./args-problems";
+import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "../core/args-problems";
 import type { AzureScope } from "./azure-scope";
 import { cidrsOverlap, isIpv4Address, isIpv4Cidr } from "./cidr";
 import { privateEndpoint, type PrivateEndpointPlacement } from "./private-endpoint";

@@ -8,7 +8,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { BuiltInRole } from "../infra/azure-identifiers";
-import { STATEFUL_TYPES } from "../tools/plan/resource-types";
+import { STATEFUL_TYPES } from "../core/resource-types";
 import { isUnknownValueError } from "./sdk";
 
 /** The pack's name as `pulumi preview` reports it. */
@@ -885,7 +885,7 @@ const kubernetesRules: HiringPolicy[] = [
  * The azure-native types this program declares that accept `tags` (their `...Args` typings have
  * a `tags` input). Types without one (Subnet, RoleAssignment, DiagnosticSetting, a server's
  * Configuration or Database...) cannot carry tags and are not checked. A test compares this list
- * with the typings for every type in `tools/plan/resource-types.ts`.
+ * with the typings for every type in `core/resource-types.ts`.
  */
 export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "azure-native:resources:ResourceGroup",

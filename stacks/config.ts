@@ -7,13 +7,13 @@ import {
   decodeConfig,
   describeConfigValue,
   InvalidConfigError,
-} from "./config-problems";
+} from "../core/config-problems";
 import {
   appPlatformProblems,
   databaseNameOf,
   DB_PROVISIONING_NAMESPACE,
 } from "../infra/app-platform";
-import type { ArgsProblem } from "../infra/args-problems";
+import type { ArgsProblem } from "../core/args-problems";
 import { AZURE_MAX_TAGS, AZURE_SUBNET_RESERVED_ADDRESSES } from "../infra/azure-identifiers";
 import {
   cidrContains,
@@ -821,7 +821,7 @@ function productionRules(config: RawAzure, problem: Problem): void {
 // Loading
 // ---------------------------------------------------------------------------------------------
 
-export type { ConfigProblem } from "./config-problems";
+export type { ConfigProblem } from "../core/config-problems";
 
 /** A stack's configuration is invalid; the message lists every problem. */
 export class ConfigError extends InvalidConfigError {

@@ -11,7 +11,7 @@ import {
   reconcilePolicyConfig,
   type PolicySettings,
 } from "./plan/policy";
-import { STATEFUL_TYPES } from "./plan/resource-types";
+import { STATEFUL_TYPES } from "../core/resource-types";
 
 /** The README this table lives in. */
 export const README = path.resolve(__dirname, "..", "README.md");

@@ -7,10 +7,10 @@ import {
   BootstrapConfigError,
   parseBootstrapConfig,
 } from "../../bootstrap/config";
-import { MOCK_AZURE } from "../harness/mocks";
-import type { RecordedResource } from "../harness/recorder";
-import { readStackConfigFile, REPO_ROOT, type RawConfig } from "../harness/run-stack";
-import { installMocks, resolveOutput, waitForRegistrations } from "../harness/runtime";
+import { MOCK_AZURE } from "../../tools/offline/mocks";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { readStackConfigFile, REPO_ROOT, type RawConfig } from "../../tools/offline/run-stack";
+import { installMocks, resolveOutput, waitForRegistrations } from "../../tools/offline/runtime";
 
 const committed = readStackConfigFile("bootstrap", path.join(REPO_ROOT, "bootstrap"));
 const GROUP = "44444444-4444-4444-8444-444444444444";

@@ -11,9 +11,9 @@ import {
   recordComponent,
   single,
 } from "../harness/component";
-import { MOCK_AZURE } from "../harness/mocks";
-import type { RecordedResource } from "../harness/recorder";
-import { valueOf } from "../harness/runtime";
+import { MOCK_AZURE } from "../../tools/offline/mocks";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { valueOf } from "../../tools/offline/runtime";
 
 const COMPONENT = "hiring:bootstrap:StateBackend";
 const SUFFIX = "random:index/randomString:RandomString";

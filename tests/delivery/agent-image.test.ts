@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { DockerfileParser, type Dockerfile } from "dockerfile-ast";
 import { PULUMI_AGENT_IMAGE } from "../../infra/cicd";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 const DOCKERFILE = path.join(REPO_ROOT, "ci/agent-image/Dockerfile");
 

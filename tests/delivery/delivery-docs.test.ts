@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parseStackFile, SECRETS_PROVIDER_PLACEHOLDER } from "../../tools/ci/preflight";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 const README = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
 const OPERATIONS = readFileSync(path.join(REPO_ROOT, "docs/operations.md"), "utf8");

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { main } from "../../tools/preview-summary/cli";
 import { EXIT_CODES } from "../../tools/preview-summary/gate";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 import { groovySkip, parseGroovy } from "./groovy";
 
 const DRIFT_JOB = path.join(REPO_ROOT, "Jenkinsfile.drift");

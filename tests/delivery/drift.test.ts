@@ -18,8 +18,8 @@ import {
   agentServiceAccount,
 } from "../../infra/cicd";
 import { BuiltInRole } from "../../infra/roles";
-import { unsecret } from "../harness/recorder";
-import { REPO_ROOT, runStack, type StackRun } from "../harness/run-stack";
+import { unsecret } from "../../tools/offline/recorder";
+import { REPO_ROOT, runStack, type StackRun } from "../../tools/offline/run-stack";
 
 const DRIFT = path.join(REPO_ROOT, DRIFT_JENKINSFILE);
 /** Roles that change anything; a drift report needs none. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 /** Debian's groovy needs JAVA_HOME; derive it from the java on PATH when unset. */
 export function groovyEnv(): NodeJS.ProcessEnv {

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { DEPLOY_CLOUD, DEPLOY_FOLDER, jcascConfig } from "../../infra/cicd";
 import { verifyOutputs } from "../../tools/ci/verify-outputs";
 import { jenkinsSettings } from "../harness/jenkins";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 import { groovySkip, parseGroovy } from "./groovy";
 
 const JENKINSFILE = path.join(REPO_ROOT, "Jenkinsfile");

@@ -10,7 +10,7 @@ import {
   type PreflightInputs,
   SECRETS_PROVIDER_PLACEHOLDER,
 } from "../../tools/ci/preflight";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 const PROVIDER =
   "azurekeyvault://kv-hire-state-ab12c.vault.azure.net/keys/pulumi-secrets/0123456789abcdef0123456789abcdef";

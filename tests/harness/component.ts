@@ -3,9 +3,9 @@ import type { AzureScope } from "../../infra/azure-scope";
 import { ResourceNamer } from "../../infra/naming";
 import { BuiltInRole, type BuiltInRoleName } from "../../infra/roles";
 import { standardTags } from "../../infra/tags";
-import { MOCK_AZURE } from "./mocks";
-import type { RecordedResource } from "./recorder";
-import { installMocks, waitForRegistrations } from "./runtime";
+import { MOCK_AZURE } from "../../tools/offline/mocks";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { installMocks, waitForRegistrations } from "../../tools/offline/runtime";
 
 /** A component built under mocks, with every resource it registered. */
 export interface ComponentRun<T> {

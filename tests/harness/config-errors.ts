@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { ConfigError, PROJECT } from "../../stacks/config";
-import { runStack, StackRunFailure, withConfig, type RawConfig } from "./run-stack";
+import {
+  runStack,
+  StackRunFailure,
+  withConfig,
+  type RawConfig,
+} from "../../tools/offline/run-stack";
 
 /** Runs the program with `config` and returns the ConfigError, proving nothing was registered. */
 export async function configErrorOf(stack: string, config: RawConfig): Promise<ConfigError> {

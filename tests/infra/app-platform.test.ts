@@ -20,8 +20,13 @@ import {
   recordComponent,
   single,
 } from "../harness/component";
-import { isSecretValue, type RecordedResource, unsecret } from "../harness/recorder";
-import { installMocks, isSecretOutput, valueOf, waitForRegistrations } from "../harness/runtime";
+import { isSecretValue, type RecordedResource, unsecret } from "../../tools/offline/recorder";
+import {
+  installMocks,
+  isSecretOutput,
+  valueOf,
+  waitForRegistrations,
+} from "../../tools/offline/runtime";
 
 const COMPONENT = "hiring:platform:AppPlatform";
 const K8S_PROVIDER = "pulumi:providers:kubernetes";

@@ -28,9 +28,9 @@ import {
   testScope,
 } from "../harness/component";
 import { jenkinsSettings } from "../harness/jenkins";
-import { MOCK_AZURE, stableGuid } from "../harness/mocks";
-import { isSecretValue, type RecordedResource, unsecret } from "../harness/recorder";
-import { isSecretOutput, valueOf } from "../harness/runtime";
+import { MOCK_AZURE, stableGuid } from "../../tools/offline/mocks";
+import { isSecretValue, type RecordedResource, unsecret } from "../../tools/offline/recorder";
+import { isSecretOutput, valueOf } from "../../tools/offline/runtime";
 
 const COMPONENT = "hiring:cicd:Jenkins";
 const RELEASE = "kubernetes:helm.sh/v3:Release";

@@ -11,9 +11,9 @@ import {
   single,
   testScope,
 } from "../harness/component";
-import { MOCK_AZURE } from "../harness/mocks";
-import type { RecordedResource } from "../harness/recorder";
-import { valueOf } from "../harness/runtime";
+import { MOCK_AZURE } from "../../tools/offline/mocks";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { valueOf } from "../../tools/offline/runtime";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
 const PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint";

@@ -2,9 +2,14 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { Database, type DatabaseArgs } from "../../infra/database";
 import { ofType, recordComponent, single, testScope } from "../harness/component";
-import type { RecordedResource } from "../harness/recorder";
-import { isSecretValue, unsecret } from "../harness/recorder";
-import { installMocks, isSecretOutput, valueOf, waitForRegistrations } from "../harness/runtime";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { isSecretValue, unsecret } from "../../tools/offline/recorder";
+import {
+  installMocks,
+  isSecretOutput,
+  valueOf,
+  waitForRegistrations,
+} from "../../tools/offline/runtime";
 
 const SERVER = "azure-native:dbforpostgresql:Server";
 const CONFIGURATION = "azure-native:dbforpostgresql:Configuration";

@@ -15,8 +15,8 @@ import {
   testScope,
   type ComponentRun,
 } from "../harness/component";
-import type { RecordedResource } from "../harness/recorder";
-import { valueOf } from "../harness/runtime";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { valueOf } from "../../tools/offline/runtime";
 
 const SETTING = "azure-native:monitor:DiagnosticSetting";
 const ALERT = "azure-native:monitor:MetricAlert";

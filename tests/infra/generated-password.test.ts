@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedPassword } from "../../infra/generated-password";
 import { recordComponent, single } from "../harness/component";
-import { isSecretOutput, valueOf } from "../harness/runtime";
+import { isSecretOutput, valueOf } from "../../tools/offline/runtime";
 
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 

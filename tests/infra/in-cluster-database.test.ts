@@ -3,8 +3,8 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { InClusterDatabase, POSTGRES_IMAGES } from "../../infra/in-cluster-database";
 import { recordComponent, single } from "../harness/component";
-import { isSecretValue, unsecret, type RecordedResource } from "../harness/recorder";
-import { installMocks, isSecretOutput, valueOf } from "../harness/runtime";
+import { isSecretValue, unsecret, type RecordedResource } from "../../tools/offline/recorder";
+import { installMocks, isSecretOutput, valueOf } from "../../tools/offline/runtime";
 
 type Container = {
   image: string;

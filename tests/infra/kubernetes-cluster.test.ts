@@ -13,9 +13,9 @@ import {
   single,
   testScope,
 } from "../harness/component";
-import { MOCK_AZURE, stableGuid } from "../harness/mocks";
-import { isSecretValue, type RecordedResource, unsecret } from "../harness/recorder";
-import { isSecretOutput, valueOf } from "../harness/runtime";
+import { MOCK_AZURE, stableGuid } from "../../tools/offline/mocks";
+import { isSecretValue, type RecordedResource, unsecret } from "../../tools/offline/recorder";
+import { isSecretOutput, valueOf } from "../../tools/offline/runtime";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
 const AGENT_POOL = "azure-native:containerservice:AgentPool";

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { requireKubernetesProvider } from "../../infra/kubernetes-provider";
 import { recordComponent } from "../harness/component";
-import { installMocks, waitForRegistrations } from "../harness/runtime";
+import { installMocks, waitForRegistrations } from "../../tools/offline/runtime";
 
 const MISSING =
   'Widget "w": opts.providers must include the Kubernetes provider ({ providers: { kubernetes: provider } }); an ambient kubeconfig is never used';

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { addressPlanProblems, Network, type NetworkArgs } from "../../infra/network";
 import { ofType, recordComponent, single, testScope } from "../harness/component";
-import type { RecordedResource } from "../harness/recorder";
-import { installMocks, valueOf } from "../harness/runtime";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { installMocks, valueOf } from "../../tools/offline/runtime";
 
 const subnets = {
   nodes: "10.20.0.0/22",

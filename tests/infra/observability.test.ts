@@ -14,8 +14,8 @@ import {
   testScope,
   type ComponentRun,
 } from "../harness/component";
-import type { RecordedResource } from "../harness/recorder";
-import { valueOf } from "../harness/runtime";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { valueOf } from "../../tools/offline/runtime";
 
 const WORKSPACE = "azure-native:operationalinsights:Workspace";
 const ACTION_GROUP = "azure-native:monitor:ActionGroup";

@@ -8,9 +8,9 @@ import {
   type PrivateEndpointArgs,
 } from "../../infra/private-endpoint";
 import { inputObject, ofType, recordComponent, single, testScope } from "../harness/component";
-import { MOCK_AZURE } from "../harness/mocks";
-import type { RecordedResource } from "../harness/recorder";
-import { valueOf } from "../harness/runtime";
+import { MOCK_AZURE } from "../../tools/offline/mocks";
+import type { RecordedResource } from "../../tools/offline/recorder";
+import { valueOf } from "../../tools/offline/runtime";
 
 const PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint";
 const DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup";

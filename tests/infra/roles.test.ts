@@ -9,8 +9,8 @@ import {
   recordComponent,
   single,
 } from "../harness/component";
-import { MOCK_AZURE } from "../harness/mocks";
-import type { RecordedResource } from "../harness/recorder";
+import { MOCK_AZURE } from "../../tools/offline/mocks";
+import type { RecordedResource } from "../../tools/offline/recorder";
 
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const PARENT = "test:index:Parent";

@@ -11,7 +11,7 @@ import devConfig from "../../policy/config.dev.json";
 import prodConfig from "../../policy/config.prod.json";
 import { POLICY_PACK_NAME, policies } from "../../policy/rules";
 import { parsePolicyConfig, reconcilePolicyConfig } from "../../tools/plan/policy";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 /**
  * Boots `policy/` exactly as `pulumi preview --policy-pack policy` does for a Node.js pack (the

@@ -23,8 +23,8 @@ import { isUnknownValueError, unknownCheckingProxy } from "../../policy/sdk";
 import { BuiltInRole } from "../../infra/roles";
 import { STANDARD_TAG_NAMES } from "../../infra/tags";
 import { parsePolicyConfig, reconcilePolicyConfig } from "../../tools/plan/policy";
-import { AZURE_NAME_PROPERTY } from "../../tools/plan/resource-types";
-import { REPO_ROOT } from "../harness/run-stack";
+import { AZURE_NAME_PROPERTY } from "../../core/resource-types";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 type Props = Record<string, unknown>;
 

@@ -11,8 +11,8 @@ import {
   type PolicyEvaluation,
   type PolicyResult,
 } from "../../tools/plan/policy";
-import { readStackConfigFile } from "../harness/run-stack";
-import { sharedPlan } from "../harness/shared-runs";
+import { readStackConfigFile } from "../../tools/offline/run-stack";
+import { sharedPlan } from "../../tools/offline/shared-runs";
 
 function result(evaluation: PolicyEvaluation, name: string): PolicyResult {
   const found = evaluation.results.find((item) => item.name === name);

@@ -11,7 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { cidrContains } from "../../infra/cidr";
 import { ResourceNamer } from "../../infra/naming";
 import { type AzureStackConfig, parseStackConfig } from "../../stacks/config";
-import { REPO_ROOT, readStackConfigFile } from "../harness/run-stack";
+import { REPO_ROOT, readStackConfigFile } from "../../tools/offline/run-stack";
 
 const stacks = readdirSync(REPO_ROOT)
   .map((file) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(file)?.[1])

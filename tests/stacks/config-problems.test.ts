@@ -9,7 +9,7 @@ import {
   decodeConfig,
   describeConfigValue,
   InvalidConfigError,
-} from "../../stacks/config-problems";
+} from "../../core/config-problems";
 
 class ExampleConfigError extends InvalidConfigError {
   constructor(stackName: string, problems: readonly ConfigProblem[]) {

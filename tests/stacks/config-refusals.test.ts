@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { isProductionStack, parseStackConfig, PROJECT } from "../../stacks/config";
 import { enforcementForStack } from "../../tools/plan/policy";
 import { configErrorOf, itRefuses, problemFor, type RefusedChange } from "../harness/config-errors";
-import { readStackConfigFile, withConfig } from "../harness/run-stack";
+import { readStackConfigFile, withConfig } from "../../tools/offline/run-stack";
 
 const dev = readStackConfigFile("dev");
 const prod = readStackConfigFile("prod");

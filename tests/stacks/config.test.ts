@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseStackConfig } from "../../stacks/config";
 import { configErrorOf, itRefuses, problemFor, type RefusedChange } from "../harness/config-errors";
-import { readStackConfigFile, withConfig } from "../harness/run-stack";
+import { readStackConfigFile, withConfig } from "../../tools/offline/run-stack";
 
 const dev = readStackConfigFile("dev");
 const prod = readStackConfigFile("prod");

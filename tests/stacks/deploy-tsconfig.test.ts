@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
-import { REPO_ROOT } from "../harness/run-stack";
+import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 /** The host's own reader of a tsconfig's compilerOptions (internal to @pulumi/pulumi). */
 interface HostTsutils {

@@ -3,15 +3,15 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { pipelineEnvironment } from "../../stacks/hosting-stack";
-import { isSecretValue, unsecret, type RecordedResource } from "../harness/recorder";
+import { isSecretValue, unsecret, type RecordedResource } from "../../tools/offline/recorder";
 import {
   readStackConfigFile,
   REPO_ROOT,
   runStack,
   withConfig,
   type StackRun,
-} from "../harness/run-stack";
-import { sharedRun } from "../harness/shared-runs";
+} from "../../tools/offline/run-stack";
+import { sharedRun } from "../../tools/offline/shared-runs";
 
 const STATEFUL = [
   "azure-native:containerservice:ManagedCluster",

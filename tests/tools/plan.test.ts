@@ -14,8 +14,8 @@ import {
   type StackPlan,
 } from "../../tools/plan/plan";
 import { renderDiff, renderDiffMarkdown } from "../../tools/plan/render";
-import { readStackConfigFile, withConfig, type RawConfig } from "../harness/run-stack";
-import { sharedPlan, sharedRun } from "../harness/shared-runs";
+import { readStackConfigFile, withConfig, type RawConfig } from "../../tools/offline/run-stack";
+import { sharedPlan, sharedRun } from "../../tools/offline/shared-runs";
 
 interface Captured {
   readonly code: number;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
-import { readStackConfigFile, REPO_ROOT } from "../../tests/harness/run-stack";
+import { readStackConfigFile, REPO_ROOT } from "../offline/run-stack";
 import { PROJECT } from "../../stacks/config";
 
 /** One timed command: the median wall time of its runs and the peak memory seen. */

@@ -9,7 +9,7 @@ import {
   runStack,
   StackRunFailure,
   type RawConfig,
-} from "../../tests/harness/run-stack";
+} from "../offline/run-stack";
 import { diffPlans, isEmptyDiff } from "./diff";
 import { buildPlan, parsePlan, serializePlan, type StackPlan } from "./plan";
 import {

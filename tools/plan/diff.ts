@@ -1,6 +1,6 @@
 import diff from "microdiff";
 import { isSecretMarker, type PlanResource, type StackPlan } from "./plan";
-import { AZURE_ID_INPUTS, AZURE_NAME_PROPERTY, STATEFUL_TYPES } from "./resource-types";
+import { AZURE_ID_INPUTS, AZURE_NAME_PROPERTY, STATEFUL_TYPES } from "../../core/resource-types";
 
 /** Whether a property change makes Pulumi replace the resource, as far as can be known offline. */
 export type ReplacementHint =

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { configure } from "safe-stable-stringify";
-import type { RecordedResource } from "../../tests/harness/recorder";
-import type { StackRun } from "../../tests/harness/run-stack";
+import type { RecordedResource } from "../offline/recorder";
+import type { StackRun } from "../offline/run-stack";
 
 /** What stands in for a secret in a plan: never the value, only whether it changed. */
 export const SECRET_PREFIX = "[secret";

@@ -2,7 +2,7 @@ import { BuiltInRole } from "../../infra/roles";
 import type { ChangedResource, PlanDiff, PropertyChange } from "./diff";
 import { statefulRisks } from "./diff";
 import { isSecretMarker, type PlanResource, type StackPlan } from "./plan";
-import { STATEFUL_TYPES, SUMMARY_INPUTS } from "./resource-types";
+import { STATEFUL_TYPES, SUMMARY_INPUTS } from "../../core/resource-types";
 
 /** Reads `a.b[0].c` out of a value; undefined when any step is missing. */
 export function valueAtPath(value: unknown, path: string): unknown {

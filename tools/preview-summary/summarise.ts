@@ -3,7 +3,7 @@
  * protected resources are at risk, diagnostics and policy violations. Pure: no I/O, no Markdown.
  */
 import { isDeepStrictEqual, stripVTControlCharacters } from "node:util";
-import { STATEFUL_TYPES } from "../plan/resource-types";
+import { STATEFUL_TYPES } from "../../core/resource-types";
 import {
   targetOfUrn,
   type DiffKind,

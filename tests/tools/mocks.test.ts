@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { HostingMocks, stableGuid, stableToken } from "./mocks";
+import { HostingMocks, stableGuid, stableToken } from "../../tools/offline/mocks";
 
 describe("test harness mocks", () => {
   const mocks = new HostingMocks();

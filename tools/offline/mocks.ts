@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { AZURE_NAME_PROPERTY } from "../../tools/plan/resource-types";
+import { AZURE_NAME_PROPERTY } from "../../core/resource-types";
 
 /** Identity of the fake Azure tenant and deploying principal every invoke answers with. */
 export const MOCK_AZURE = {
@@ -193,7 +193,7 @@ export class HostingMocks implements pulumi.runtime.Mocks {
       }
       default:
         throw new Error(
-          `The test mocks do not answer invoke "${args.token}"; add a realistic response in tests/harness/mocks.ts`,
+          `The test mocks do not answer invoke "${args.token}"; add a realistic response in tools/offline/mocks.ts`,
         );
     }
   }

@@ -1,5 +1,5 @@
 import { PROJECT } from "../../stacks/config";
-import { buildPlan, type StackPlan } from "../../tools/plan/plan";
+import { buildPlan, type StackPlan } from "../plan/plan";
 import { readStackConfigFile, runStack, type RawConfig, type StackRun } from "./run-stack";
 
 /**
