@@ -72,11 +72,15 @@ export const AksMaintenanceConfiguration = {
 } as const;
 
 /**
- * Container Insights data collection names (extension `ContainerInsights`, its data source and
- * association named `ContainerInsightsExtension`, stream group
- * `Microsoft-ContainerInsights-Group-Default`). Source: microsoft/Docker-Provider onboarding
- * templates (`scripts/onboarding/aks/onboarding-using-msi-auth`), as the Container Insights
- * collection rule was written against; unchanged by this module.
+ * Container Insights data collection names. Sources:
+ * - microsoft/Docker-Provider
+ *   `scripts/onboarding/aks/onboarding-using-msi-auth/existingClusterOnboarding.json`: the data
+ *   source `"name": "ContainerInsightsExtension"` with `"extensionName": "ContainerInsights"`, and
+ *   `"associationName": "ContainerInsightsExtension"` for the cluster's rule association;
+ * - MicrosoftDocs/azure-monitor-docs
+ *   `articles/azure-monitor/containers/includes/data-collection-rule-streams.md`:
+ *   "Microsoft-ContainerInsights-Group-Default | Group stream that includes all of the above
+ *   streams" (the same name goes in the data source's `streams` and in `dataFlows`).
  */
 export const ContainerInsights = {
   extensionName: "ContainerInsights",
@@ -100,8 +104,10 @@ export const AKS_LOG_CATEGORIES: readonly string[] = [
 
 /**
  * Diagnostic-setting category group and metric category. Source: MicrosoftDocs/azure-monitor-docs
- * `articles/azure-monitor/platform/diagnostic-settings.md` ("allLogs" category group,
- * "AllMetrics").
+ * `articles/azure-monitor/platform/diagnostic-settings.md`, "Category groups" ("`allLogs`: All
+ * categories for the resource") and the portal steps ("For **Metrics**, select **AllMetrics**").
+ * PostgreSQL flexible server, Key Vault and Container Registry take the `allLogs` group; which of
+ * them write resource-specific tables is cited in `infra/diagnostics.ts`.
  */
 export const DiagnosticCategory = {
   allLogsGroup: "allLogs",
@@ -109,12 +115,16 @@ export const DiagnosticCategory = {
 } as const;
 
 /**
- * Platform metric namespaces (the resource type) and metric names alerts watch. Source: the
- * supported-metrics tables MicrosoftDocs/azure-aks-docs `articles/aks/monitor-aks-reference.md`
- * includes for Microsoft.ContainerService/managedClusters (`node_cpu_usage_percentage`,
- * `node_memory_working_set_percentage`, `kube_pod_status_phase` with dimension `phase`) and
- * MicrosoftDocs/azure-databases-docs `articles/postgresql/flexible-server/concepts-monitoring.md`
- * (`cpu_percent`, `storage_percent`).
+ * Platform metric namespaces (the resource type) and metric names alerts watch. Sources:
+ * - MicrosoftDocs/azure-monitor-docs
+ *   `articles/azure-monitor/reference/supported-metrics/microsoft-containerservice-managedclusters-metrics.md`
+ *   ("Supported metrics for Microsoft.ContainerService/managedClusters"; "Name in REST API"
+ *   `node_cpu_usage_percentage` and `node_memory_working_set_percentage`, aggregation Maximum,
+ *   Average; `kube_pod_status_phase`, dimensions `phase`, `namespace`, `pod`, aggregation Total,
+ *   Average);
+ * - MicrosoftDocs/azure-databases-docs `articles/postgresql/flexible-server/concepts-monitoring.md`
+ *   ("Default Metrics", Metric ID `cpu_percent` and `storage_percent`); the namespace is the page
+ *   name of azure-monitor-docs `supported-metrics/microsoft-dbforpostgresql-flexibleservers-metrics.md`.
  */
 export const Metric = {
   aksNamespace: "Microsoft.ContainerService/managedClusters",
@@ -148,12 +158,18 @@ export const PrivateLinkDnsZone = {
 export const POSTGRES_PRIVATE_DNS_ZONE_SUFFIX = "postgres.database.azure.com";
 
 /**
- * Server parameters set on every PostgreSQL flexible server, applied in this order. Source:
- * MicrosoftDocs/azure-databases-docs `articles/postgresql/flexible-server/` (server parameters
- * reference: `require_secure_transport`, `ssl_min_protocol_version`, `log_connections`,
- * `log_disconnections`, `log_checkpoints`, `connection_throttle.enable`) and the Azure Policy
- * built-ins "Log checkpoints / connections / disconnections should be enabled for PostgreSQL
- * flexible servers" and "Connection throttling should be enabled".
+ * Server parameters set on every PostgreSQL flexible server, applied in this order. Source: the
+ * per-version server parameter tables in MicrosoftDocs/azure-databases-docs
+ * `articles/postgresql/server-parameters/includes/` (PostgreSQL 16; 17 for `ssl_min_protocol_version`):
+ * - `param-16-tls.md`: `require_secure_transport`, boolean, allowed `on,off`, dynamic;
+ * - `param-16-connections-authentication-ssl.md` and `param-17-…-ssl.md`:
+ *   `ssl_min_protocol_version`, enumeration, allowed `TLSv1.2,TLSv1.3`, dynamic;
+ * - `param-16-reporting-logging-what-log.md`: `log_connections`, `log_disconnections`,
+ *   `log_checkpoints`, boolean, allowed `on,off`, dynamic;
+ * - `param-16-customized-options.md`: `connection_throttle.enable` ("Enables temporary connection
+ *   throttling per IP for too many login failures"), boolean, default `off`, dynamic.
+ * All but the throttle are already Azure's defaults; setting them pins them against a portal or
+ * CLI change. All are dynamic, so applying them restarts nothing.
  */
 export const POSTGRES_SERVER_PARAMETERS: readonly (readonly [name: string, value: string])[] = [
   ["require_secure_transport", "on"],

@@ -52,6 +52,12 @@ interface TargetSettings {
    * Send to resource-specific tables (AKSAudit, AZKVAuditLogs, ContainerRegistry*) instead of the
    * shared AzureDiagnostics table. Off for PostgreSQL flexible server, which only writes to
    * AzureDiagnostics: Azure drops the setting there and every preview would show a diff.
+   * Sources: MicrosoftDocs/azure-databases-docs `articles/postgresql/flexible-server/concepts-logging.md`
+   * (PostgreSQLLogs "Type … Always `AzureDiagnostics`"); the Azure Monitor "Supported logs" pages
+   * for Microsoft.KeyVault/vaults (AuditEvent → `AZKVAuditLogs`) and, in
+   * MicrosoftDocs/azure-monitor-docs `articles/azure-monitor/reference/supported-logs/`,
+   * `microsoft-containerregistry-registries-logs.md` (`ContainerRegistryLoginEvents`,
+   * `ContainerRegistryRepositoryEvents`).
    */
   readonly dedicatedTables: boolean;
 }

@@ -102,9 +102,16 @@ describe("Azure identifiers are the values Microsoft publishes", () => {
       "cluster-autoscaler",
       "guard",
     ]);
+    // MicrosoftDocs/azure-monitor-docs articles/azure-monitor/platform/diagnostic-settings.md:
+    // "`allLogs`: All categories for the resource"; "For **Metrics**, select **AllMetrics**".
     assert.deepEqual(DiagnosticCategory, { allLogsGroup: "allLogs", allMetrics: "AllMetrics" });
   });
 
+  // microsoft/Docker-Provider scripts/onboarding/aks/onboarding-using-msi-auth/existingClusterOnboarding.json:
+  // data source "name": "ContainerInsightsExtension", "extensionName": "ContainerInsights",
+  // "associationName": "ContainerInsightsExtension". MicrosoftDocs/azure-monitor-docs
+  // articles/azure-monitor/containers/includes/data-collection-rule-streams.md:
+  // "Microsoft-ContainerInsights-Group-Default | Group stream that includes all of the above streams".
   it("Container Insights uses the extension, data source and stream group AKS expects", () => {
     assert.deepEqual(ContainerInsights, {
       extensionName: "ContainerInsights",
@@ -113,8 +120,11 @@ describe("Azure identifiers are the values Microsoft publishes", () => {
     });
   });
 
-  // MicrosoftDocs/azure-aks-docs articles/aks/monitor-aks-reference.md (managedClusters metrics);
-  // PostgreSQL flexible server platform metrics (cpu_percent, storage_percent).
+  // MicrosoftDocs/azure-monitor-docs articles/azure-monitor/reference/supported-metrics/
+  // microsoft-containerservice-managedclusters-metrics.md ("Name in REST API": node_cpu_usage_percentage,
+  // node_memory_working_set_percentage, kube_pod_status_phase with dimension `phase`);
+  // MicrosoftDocs/azure-databases-docs articles/postgresql/flexible-server/concepts-monitoring.md
+  // ("Default Metrics", Metric ID cpu_percent, storage_percent).
   it("alert metrics and namespaces are Azure Monitor platform metrics", () => {
     assert.deepEqual(Metric, {
       aksNamespace: "Microsoft.ContainerService/managedClusters",
@@ -139,6 +149,11 @@ describe("Azure identifiers are the values Microsoft publishes", () => {
     assert.equal(POSTGRES_PRIVATE_DNS_ZONE_SUFFIX, "postgres.database.azure.com");
   });
 
+  // MicrosoftDocs/azure-databases-docs articles/postgresql/server-parameters/includes/:
+  // param-16-tls.md (require_secure_transport, on,off); param-16-connections-authentication-ssl.md
+  // (ssl_min_protocol_version, TLSv1.2,TLSv1.3); param-16-reporting-logging-what-log.md
+  // (log_connections, log_disconnections, log_checkpoints, on,off); param-16-customized-options.md
+  // (connection_throttle.enable, on,off, default off).
   it("PostgreSQL server parameters enforce TLS 1.2+ and log connections and checkpoints", () => {
     assert.deepEqual(Object.fromEntries(POSTGRES_SERVER_PARAMETERS), {
       require_secure_transport: "on",
