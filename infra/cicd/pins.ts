@@ -27,7 +27,10 @@ export const JENKINS_PLUGINS: readonly string[] = [
   "git:5.10.1",
   "configuration-as-code:2100.vb_fd699d2a_09c",
   "job-dsl:3654.vdf58f53e2d15",
-  "matrix-auth:3.2.10",
+  // The newest release jenkinsci/matrix-auth-plugin's tags show (matrix-auth-3.2.8, pom.xml
+  // jenkins.version 2.479.3); 3.2.10 could not be found there, and a version the update site
+  // lacks stops the controller from starting.
+  "matrix-auth:3.2.8",
   "lockable-resources:1539.v4db_b_fc1cc115",
   "timestamper:1.30",
   "pipeline-utility-steps:2.20.0",

@@ -26,7 +26,7 @@ const BUILT_IN_ROLES = "MicrosoftDocs/azure-docs articles/role-based-access-cont
 describe("Azure identifiers are the values Microsoft publishes", () => {
   it(`built-in role GUIDs match the role definitions' "name" in ${BUILT_IN_ROLES}/*.md`, () => {
     assert.deepEqual(BuiltInRole, {
-      // general.md / privileged.md: "roleName": "Reader"
+      // general.md: "roleName": "Reader"
       reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
       // privileged.md: "roleName": "Contributor"
       contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",

@@ -173,7 +173,8 @@ describe("JCasC attributes against the pinned core and plugins", () => {
     assert.equal(pinned.get("azure-ad"), "699.v6dd03c77b_981");
     assert.equal(pinned.get("job-dsl"), "3654.vdf58f53e2d15");
     assert.equal(pinned.get("lockable-resources"), "1539.v4db_b_fc1cc115");
-    assert.ok(pinned.has("matrix-auth"));
+    // The tag the globalMatrix attributes were read at (MATRIX).
+    assert.equal(`jenkinsci/matrix-auth-plugin@matrix-auth-${pinned.get("matrix-auth")}`, MATRIX);
     // credentials and plain-credentials come as dependencies of credentials-binding, azure-ad
     // and kubernetes (azure-ad-plugin@699.v6dd03c77b_981:pom.xml lists plain-credentials).
     assert.ok(pinned.has("credentials-binding"));
