@@ -183,6 +183,16 @@ export const POSTGRES_SERVER_PARAMETERS: readonly (readonly [name: string, value
 ];
 
 /**
+ * The `source` a server parameter is written with to override Azure's default. Source:
+ * Azure/azure-rest-api-specs
+ * `specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2025-08-01/examples/ConfigurationsUpdateUsingPut.json`
+ * (`"source": "user-override"`; a parameter left alone reads `"system-default"` in
+ * `ConfigurationsGet.json`), the api-version `@pulumi/azure-native`'s
+ * `dbforpostgresql/configuration.d.ts` uses.
+ */
+export const POSTGRES_PARAMETER_SOURCE = "user-override";
+
+/**
  * Microsoft Defender for Containers on AKS: `securityProfile.defender` with
  * `securityMonitoring.enabled` and the workspace it reports to. Source: Azure/azure-rest-api-specs
  * `specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2025-09-01/managedClusters.json`

@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
 import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "../core/args-problems";
-import { POSTGRES_SERVER_PARAMETERS } from "./azure-identifiers";
+import { POSTGRES_PARAMETER_SOURCE, POSTGRES_SERVER_PARAMETERS } from "./azure-identifiers";
 import { generatedPassword } from "./generated-password";
 
 /** A Microsoft Entra principal that administers the server (gets `azure_pg_admin`). */
@@ -361,7 +361,7 @@ export class Database extends pulumi.ComponentResource {
           serverName: server.name,
           configurationName: parameter,
           value,
-          source: "user-defined",
+          source: POSTGRES_PARAMETER_SOURCE,
         },
         { parent: this, dependsOn: [previous] },
       );

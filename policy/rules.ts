@@ -504,7 +504,7 @@ const postgresRules: HiringPolicy[] = [
     description:
       "Every PostgreSQL Flexible Server has a require_secure_transport=on Configuration (and no ssl_min_protocol_version below TLSv1.2), so no client connects in clear text.",
     remediation:
-      'add a dbforpostgresql.Configuration for the server with configurationName "require_secure_transport", value "on", source "user-defined".',
+      'add a dbforpostgresql.Configuration for the server with configurationName "require_secure_transport", value "on", source "user-override".',
     appliesTo: [POSTGRES_SERVER, POSTGRES_CONFIGURATION],
     check: (resources, report) => {
       const configurations = resources.filter(
@@ -611,7 +611,7 @@ const postgresRules: HiringPolicy[] = [
     description:
       "Every PostgreSQL Flexible Server logs checkpoints (log_checkpoints=on), whose timing and volume explain write stalls and recovery time.",
     remediation:
-      'add a dbforpostgresql.Configuration for the server with configurationName "log_checkpoints", value "on", source "user-defined".',
+      'add a dbforpostgresql.Configuration for the server with configurationName "log_checkpoints", value "on", source "user-override".',
     appliesTo: [POSTGRES_SERVER, POSTGRES_CONFIGURATION],
     check: (resources, report) => {
       const configurations = resources.filter(

@@ -12,6 +12,7 @@ import {
   DefenderForContainers,
   DiagnosticCategory,
   Metric,
+  POSTGRES_PARAMETER_SOURCE,
   POSTGRES_PRIVATE_DNS_ZONE_SUFFIX,
   POSTGRES_SERVER_PARAMETERS,
   PrivateLinkDnsZone,
@@ -155,6 +156,9 @@ describe("Azure identifiers are the values Microsoft publishes", () => {
   // (log_connections, log_disconnections, log_checkpoints, on,off); param-16-customized-options.md
   // (connection_throttle.enable, on,off, default off).
   it("PostgreSQL server parameters enforce TLS 1.2+ and log connections and checkpoints", () => {
+    // Azure/azure-rest-api-specs specification/postgresql/resource-manager/Microsoft.DBforPostgreSQL/
+    // stable/2025-08-01/examples/ConfigurationsUpdateUsingPut.json: "source": "user-override".
+    assert.equal(POSTGRES_PARAMETER_SOURCE, "user-override");
     assert.deepEqual(Object.fromEntries(POSTGRES_SERVER_PARAMETERS), {
       require_secure_transport: "on",
       ssl_min_protocol_version: "TLSv1.2",

@@ -214,10 +214,11 @@ describe("Database (dev-like: Burstable, 7-day backups, no HA)", () => {
     assert.equal(field(secret, "properties", "value"), field(server, "administratorLoginPassword"));
   });
 
-  it("enforces TLS 1.2+ and logs connections through user-defined server parameters", () => {
+  it("enforces TLS 1.2+ and logs connections through user-override server parameters", () => {
     const parameters = Object.fromEntries(
       ofType(run.resources, CONFIGURATION).map((configuration) => {
-        assert.equal(configuration.inputs.source, "user-defined");
+        // Azure/azure-rest-api-specs …/stable/2025-08-01/examples/ConfigurationsUpdateUsingPut.json.
+        assert.equal(configuration.inputs.source, "user-override");
         assert.equal(configuration.inputs.serverName, "psql-hire-test-ab12c");
         assert.equal(configuration.inputs.resourceGroupName, "rg-hire-test");
         return [
