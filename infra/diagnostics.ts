@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
 import type { AzureScope } from "./azure-scope";
 import { AKS_LOG_CATEGORIES, DiagnosticCategory, Metric } from "./azure-identifiers";
 
@@ -170,12 +171,16 @@ const ARM_RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/provide
 const WORKSPACE_ID =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
 
-function validate(name: string, args: DiagnosticsArgs): void {
-  const problems: string[] = [];
-  // Only plain strings can be checked now; outputs of other resources are ids by construction.
+/**
+ * Every id in `args` that is a plain string and not the kind of Azure resource id expected, as
+ * `{ key, reason }` (never throws). Outputs of other resources are ids by construction, so only
+ * plain strings are checked.
+ */
+export function diagnosticsProblems(args: DiagnosticsArgs): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
   const check = (key: string, value: unknown, pattern: RegExp, expected: string): void => {
     if (typeof value === "string" && !pattern.test(value)) {
-      problems.push(`${key}: expected ${expected}, got "${value}"`);
+      problems.push({ key, reason: `expected ${expected}, got "${value}"` });
     }
   };
   check("workspaceId", args.workspaceId, WORKSPACE_ID, "a Log Analytics workspace resource id");
@@ -183,9 +188,7 @@ function validate(name: string, args: DiagnosticsArgs): void {
     check(`targets.${target}`, args.targets[target], ARM_RESOURCE_ID, "an Azure resource id");
   }
   check("actionGroupId", args.actionGroupId, ARM_RESOURCE_ID, "an Azure resource id");
-  if (problems.length > 0) {
-    throw new Error(`Diagnostics "${name}" is invalid: ${problems.join("; ")}`);
-  }
+  return problems;
 }
 
 /**
@@ -200,7 +203,7 @@ export class Diagnostics extends pulumi.ComponentResource {
   public readonly alertNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: DiagnosticsArgs, opts?: pulumi.ComponentResourceOptions) {
-    validate(name, args);
+    throwIfArgsProblems("Diagnostics", name, diagnosticsProblems(args));
     super("hiring:observability:Diagnostics", name, {}, opts);
     const { scope } = args;
 

@@ -1,6 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
+import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
 import { ServiceTag } from "./azure-identifiers";
 import { cidrContains, cidrsOverlap, isIpv4Cidr } from "./cidr";
 
@@ -220,8 +221,8 @@ export class Network extends pulumi.ComponentResource {
    * @param opts component options.
    */
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    throwIfArgsProblems("Network", name, addressPlanProblems(args.addressSpace, args.subnets));
     super("hiring:network:Network", name, {}, opts);
-    validateAddressPlan(args);
     const { scope } = args;
     const common = {
       resourceGroupName: scope.resourceGroupName,
@@ -348,20 +349,11 @@ export class Network extends pulumi.ComponentResource {
   }
 }
 
-/** One problem with an address plan: the setting (e.g. `subnets.database`) and what is wrong. */
-export interface AddressPlanProblem {
-  readonly key: string;
-  readonly message: string;
-}
-
 /**
  * Checks a VNet address plan: every block valid CIDR, subnets inside the address space, no two
  * subnets overlapping, the database subnet at least a /28 (Azure's minimum for delegation).
  */
-export function addressPlanProblems(
-  addressSpace: string,
-  subnets: SubnetRanges,
-): AddressPlanProblem[] {
+export function addressPlanProblems(addressSpace: string, subnets: SubnetRanges): ArgsProblem[] {
   const entries: [string, string][] = [
     ["subnets.nodes", subnets.nodes],
     ["subnets.database", subnets.database],
@@ -373,31 +365,22 @@ export function addressPlanProblems(
   if (malformed.length > 0) {
     return malformed.map(([key = ""]) => ({
       key,
-      message: "expected an IPv4 CIDR block with zero host bits, like 10.20.0.0/16",
+      reason: "expected an IPv4 CIDR block with zero host bits, like 10.20.0.0/16",
     }));
   }
-  const problems: AddressPlanProblem[] = [];
+  const problems: ArgsProblem[] = [];
   entries.forEach(([key, range], index) => {
     if (!cidrContains(addressSpace, range)) {
-      problems.push({ key, message: `expected a block inside ${addressSpace}` });
+      problems.push({ key, reason: `expected a block inside ${addressSpace}` });
     }
     for (const [otherKey, other] of entries.slice(index + 1)) {
       if (cidrsOverlap(range, other)) {
-        problems.push({ key: otherKey, message: `expected no overlap with ${key} (${range})` });
+        problems.push({ key: otherKey, reason: `expected no overlap with ${key} (${range})` });
       }
     }
   });
   if (Number(subnets.database.split("/")[1]) > 28) {
-    problems.push({ key: "subnets.database", message: "expected a /28 or larger block" });
+    problems.push({ key: "subnets.database", reason: "expected a /28 or larger block" });
   }
   return problems;
-}
-
-function validateAddressPlan(args: NetworkArgs): void {
-  const problems = addressPlanProblems(args.addressSpace, args.subnets);
-  if (problems.length > 0) {
-    throw new Error(
-      `Network address plan is invalid: ${problems.map((p) => `${p.key}: ${p.message}`).join("; ")}`,
-    );
-  }
 }

@@ -712,8 +712,8 @@ function networkRules(
   if (!ranges.every(isIpv4Cidr) || !isIpv4Address(cluster.dnsServiceIp)) {
     return;
   }
-  for (const { key, message } of addressPlanProblems(network.addressSpace, network.subnets)) {
-    problem(["network", ...key.split(".")], message);
+  for (const { key, reason } of addressPlanProblems(network.addressSpace, network.subnets)) {
+    problem(["network", ...key.split(".")], reason);
   }
   for (const key of ["podCidr", "serviceCidr"] as const) {
     if (cidrsOverlap(cluster[key], network.addressSpace)) {

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedPassword } from "../generated-password";
 import { requireKubernetesProvider } from "../kubernetes-provider";
+import { throwIfArgsProblems } from "../../core/args-problems";
 import { type JenkinsArgs, jenkinsArgsProblems } from "./args";
 import { jenkinsChartValues } from "./chart-values";
 import { createTargetIdentities } from "./identities";
@@ -34,19 +35,6 @@ import {
 const DEFAULT_PERSISTENT_VOLUME_SIZE = "20Gi";
 /** The deploy cloud's Kubernetes service account (in the controller's namespace). */
 const DEPLOY_CLOUD_SERVICE_ACCOUNT = "jenkins-deploy-cloud";
-
-/**
- * Throws one error listing every problem with `args`, naming the component; called before
- * anything is registered.
- */
-export function validateJenkinsArgs(name: string, args: JenkinsArgs): void {
-  const problems = jenkinsArgsProblems(args);
-  if (problems.length > 0) {
-    throw new pulumi.RunError(
-      `Jenkins "${name}" has invalid arguments:\n${problems.map((p) => `  - ${p.key}: ${p.reason}`).join("\n")}`,
-    );
-  }
-}
 
 /**
  * Jenkins on the cluster from the official Helm chart (pinned): the controller configured
@@ -90,7 +78,7 @@ export class Jenkins extends pulumi.ComponentResource {
    * @param opts component options; `providers` must carry the Kubernetes provider.
    */
   constructor(name: string, args: JenkinsArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateJenkinsArgs(name, args);
+    throwIfArgsProblems("Jenkins", name, jenkinsArgsProblems(args));
     requireKubernetesProvider("Jenkins", name, opts);
     super("hiring:cicd:Jenkins", name, {}, opts);
     const { azure: azureAccess } = args;

@@ -293,7 +293,7 @@ describe("Diagnostics validation", () => {
   it("rejects a workspace id that is not a Log Analytics workspace", async () => {
     await rejects(
       { workspaceId: TARGET_IDS.keyVault },
-      /^Error: Diagnostics "diagnostics" is invalid: workspaceId: expected a Log Analytics workspace resource id/,
+      /Diagnostics "diagnostics": workspaceId: expected a Log Analytics workspace resource id/,
     );
   });
 

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { InClusterDatabase, POSTGRES_IMAGES } from "../../infra/in-cluster-database";
-import { recordComponent, single } from "../harness/component";
+import { assertRejectsBeforeRegistering, recordComponent, single } from "../harness/component";
 import { isSecretValue, unsecret, type RecordedResource } from "../../tools/offline/recorder";
-import { installMocks, isSecretOutput, valueOf } from "../../tools/offline/runtime";
+import { isSecretOutput, valueOf } from "../../tools/offline/runtime";
 
 type Container = {
   image: string;
@@ -122,8 +122,7 @@ describe("InClusterDatabase", () => {
   });
 
   it("rejects a malformed storage size before registering anything", async () => {
-    const recorder = await installMocks("test");
-    assert.throws(
+    await assertRejectsBeforeRegistering(
       () =>
         new InClusterDatabase("postgres", {
           version: "16",
@@ -132,6 +131,5 @@ describe("InClusterDatabase", () => {
         }),
       /storageSize "5 GB" must be a quantity like 5Gi/,
     );
-    assert.equal(recorder.resources.length, 0);
   });
 });
