@@ -121,3 +121,31 @@ export const SUMMARY_INPUTS: Readonly<Record<string, readonly string[]>> = {
   "kubernetes:batch/v1:Job": ["spec.template.spec.containers[0].image"],
   "kubernetes:apps/v1:StatefulSet": ["spec.replicas", "spec.template.spec.containers[0].image"],
 };
+
+/**
+ * The azure-native types this program declares that accept `tags` (their `...Args` typings have
+ * a `tags` input). Types without one (Subnet, RoleAssignment, DiagnosticSetting, a server's
+ * Configuration or Database...) cannot carry tags and are not checked. A test compares this list
+ * with the typings for every type in this module's tables.
+ */
+export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
+  "azure-native:resources:ResourceGroup",
+  "azure-native:network:VirtualNetwork",
+  "azure-native:network:NetworkSecurityGroup",
+  "azure-native:network:PrivateEndpoint",
+  "azure-native:privatedns:PrivateZone",
+  "azure-native:privatedns:VirtualNetworkLink",
+  "azure-native:containerservice:ManagedCluster",
+  "azure-native:containerservice:AgentPool",
+  "azure-native:dbforpostgresql:Server",
+  "azure-native:keyvault:Vault",
+  "azure-native:keyvault:Secret",
+  "azure-native:keyvault:Key",
+  "azure-native:containerregistry:Registry",
+  "azure-native:operationalinsights:Workspace",
+  "azure-native:managedidentity:UserAssignedIdentity",
+  "azure-native:monitor:ActionGroup",
+  "azure-native:monitor:MetricAlert",
+  "azure-native:monitor:DataCollectionRule",
+  "azure-native:storage:StorageAccount",
+]);

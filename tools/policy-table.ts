@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { format, resolveConfig } from "prettier";
 import devConfigJson from "../policy/config.dev.json";
 import prodConfigJson from "../policy/config.prod.json";
-import { policies, TAGGABLE_TYPES, WORKLOAD_TYPES, type HiringPolicy } from "../policy/rules";
+import { policies, WORKLOAD_TYPES, type HiringPolicy } from "../policy/rules";
+import { TAGGABLE_TYPES } from "../core/resource-types";
 import {
   parsePolicyConfig,
   POLICY_CONFIG_FILES,

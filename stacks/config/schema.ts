@@ -23,7 +23,7 @@ import {
 // Azure platform blocks
 // ---------------------------------------------------------------------------------------------
 
-export const networkSchema = z.strictObject({
+const networkSchema = z.strictObject({
   /** VNet address space. */
   addressSpace: cidr,
   subnets: z.strictObject({
@@ -47,14 +47,14 @@ export const nodePoolSchema = z.strictObject({
   osDiskType: z.enum(["Ephemeral", "Managed"]).default("Ephemeral"),
 });
 
-export const maintenanceWindowSchema = z.strictObject({
+const maintenanceWindowSchema = z.strictObject({
   dayOfWeek: weekday,
   startTime: hhmm,
   /** AKS requires at least four hours. */
   durationHours: z.int().min(4).max(24),
 });
 
-export const clusterSchema = z.strictObject({
+const clusterSchema = z.strictObject({
   kubernetesVersion: z
     .string()
     .regex(/^1\.\d{2}(?:\.\d+)?$/, 'expected a Kubernetes version, like "1.34" or "1.34.2"'),
@@ -86,9 +86,9 @@ export const clusterSchema = z.strictObject({
   defenderForContainers: z.boolean().default(false),
 });
 
-export const postgresStorageSizes = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+const postgresStorageSizes = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
 
-export const azureDatabaseSchema = z.strictObject({
+const azureDatabaseSchema = z.strictObject({
   version: z.enum(["16", "17"]).default("16"),
   skuName: z
     .string()
@@ -133,7 +133,7 @@ export const azureDatabaseSchema = z.strictObject({
     .default({ dayOfWeek: 0, startHour: 2 }),
 });
 
-export const keyVaultSchema = z
+const keyVaultSchema = z
   .strictObject({
     sku: z.enum(["standard", "premium"]).default("standard"),
     softDeleteRetentionDays: z.int().min(7).max(90).default(90),
@@ -151,7 +151,7 @@ export const keyVaultSchema = z
     allowedIpRanges: [],
   });
 
-export const registrySchema = z
+const registrySchema = z
   .strictObject({
     sku: z.enum(["Basic", "Standard", "Premium"]).default("Basic"),
     zoneRedundancy: z.boolean().default(false),
@@ -160,7 +160,7 @@ export const registrySchema = z
   })
   .default({ sku: "Basic", zoneRedundancy: false, untaggedRetentionDays: 7 });
 
-export const observabilitySchema = z
+const observabilitySchema = z
   .strictObject({
     retentionDays: z.int().min(30).max(730).default(30),
     /** Daily ingestion cap in GB; -1 for none (0 would stop all ingestion). */
@@ -181,7 +181,7 @@ export const observabilitySchema = z
 // Blocks shared by every platform
 // ---------------------------------------------------------------------------------------------
 
-export const resourceGroupIdSchema = z
+const resourceGroupIdSchema = z
   .string()
   .regex(
     /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+$/i,
@@ -189,7 +189,7 @@ export const resourceGroupIdSchema = z
   );
 
 /** Another stack the organisation's Jenkins deploys: one entry onboards it. */
-export const cicdTargetSchema = z.strictObject({
+const cicdTargetSchema = z.strictObject({
   /** The Pulumi stack name, e.g. `dev`. */
   stack: z.string(),
   /** Its resource group (`pulumi stack output -s <stack> resourceGroupId`). */
@@ -198,7 +198,7 @@ export const cicdTargetSchema = z.strictObject({
   clusterId: armId("an AKS cluster"),
 });
 
-export const cicdSchema = z
+const cicdSchema = z
   .strictObject({
     /**
      * This stack hosts the organisation's one Jenkins (the CI stack; `prod` in the committed
@@ -285,7 +285,7 @@ export const appSchema = z.strictObject({
   database: z.boolean().default(false),
 });
 
-export const tagsSchema = z.strictObject({
+const tagsSchema = z.strictObject({
   owner: tagValue,
   costCenter: tagValue,
   extra: z
@@ -296,7 +296,7 @@ export const tagsSchema = z.strictObject({
     .default({}),
 });
 
-export const commonShape = {
+const commonShape = {
   environment: z.enum(["development", "production"]).default("development"),
   namePrefix: z
     .string()

@@ -16,14 +16,13 @@ import {
   isStackPolicy,
   policies,
   PRIVILEGED_ROLES,
-  TAGGABLE_TYPES,
   type HiringPolicy,
 } from "../../policy/rules";
 import { isUnknownValueError, unknownCheckingProxy } from "../../policy/sdk";
 import { BuiltInRole } from "../../infra/roles";
 import { STANDARD_TAG_NAMES } from "../../infra/tags";
 import { parsePolicyConfig, reconcilePolicyConfig } from "../../tools/plan/policy";
-import { AZURE_NAME_PROPERTY } from "../../core/resource-types";
+import { AZURE_NAME_PROPERTY, TAGGABLE_TYPES } from "../../core/resource-types";
 import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 type Props = Record<string, unknown>;
