@@ -1,5 +1,9 @@
 /**
  * The blocks of a stack file, one schema per area, and the two platforms they make up.
+ *
+ * An object whose every field has a default uses `.prefault({})`: an absent object is parsed as
+ * `{}`, so each default is written once, on its field (zod 4 `$ZodPrefault` runs the inner schema
+ * on the prefault value; `.default(value)` returns `value` unparsed, so it repeats every default).
  */
 import { z } from "zod";
 import { RESERVED_ADMIN_LOGINS } from "../../infra/database";
@@ -72,7 +76,7 @@ const clusterSchema = z.strictObject({
       authorizedIpRanges: z.array(cidr).default([]),
       privateCluster: z.boolean().default(false),
     })
-    .default({ authorizedIpRanges: [], privateCluster: false }),
+    .prefault({}),
   upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image", "none"]).default("patch"),
   nodeOsUpgradeChannel: z
     .enum(["NodeImage", "SecurityPatch", "Unmanaged", "None"])
@@ -143,13 +147,7 @@ const keyVaultSchema = z
     /** Public ranges allowed through the vault firewall when public access is on. */
     allowedIpRanges: z.array(cidr).default([]),
   })
-  .default({
-    sku: "standard",
-    softDeleteRetentionDays: 90,
-    purgeProtection: false,
-    publicNetworkAccess: true,
-    allowedIpRanges: [],
-  });
+  .prefault({});
 
 const registrySchema = z
   .strictObject({
@@ -158,7 +156,7 @@ const registrySchema = z
     /** Days to keep untagged manifests (Premium only). */
     untaggedRetentionDays: z.int().min(0).max(365).default(7),
   })
-  .default({ sku: "Basic", zoneRedundancy: false, untaggedRetentionDays: 7 });
+  .prefault({});
 
 const observabilitySchema = z
   .strictObject({
@@ -173,9 +171,9 @@ const observabilitySchema = z
         enabled: z.boolean().default(false),
         emails: z.array(z.email("expected an email address")).default([]),
       })
-      .default({ enabled: false, emails: [] }),
+      .prefault({}),
   })
-  .default({ retentionDays: 30, dailyQuotaGb: -1, alerts: { enabled: false, emails: [] } });
+  .prefault({});
 
 // ---------------------------------------------------------------------------------------------
 // Blocks shared by every platform
@@ -264,16 +262,7 @@ const cicdSchema = z
       })
       .default({ enabled: false }),
   })
-  .default({
-    enabled: true,
-    repositoryUrl: "https://github.com/hiring/hiring-infra.git",
-    targets: [],
-    egressIpRanges: [],
-    signIn: { realm: "local" },
-    breakGlass: false,
-    approvers: [],
-    ingress: { enabled: false },
-  });
+  .prefault({});
 
 export const appSchema = z.strictObject({
   name: dnsLabel,
@@ -339,7 +328,7 @@ export const localStackSchema = z.strictObject({
       storageSize: kubernetesQuantity.default("5Gi"),
       storageClassName: z.string().min(1).optional(),
     })
-    .default({ version: "16", storageSize: "5Gi" }),
+    .prefault({}),
 });
 
 export type RawStack = z.output<typeof azureStackSchema> | z.output<typeof localStackSchema>;

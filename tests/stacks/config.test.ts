@@ -38,6 +38,40 @@ describe("committed stack files", () => {
     assert.deepEqual(config.cicd.targets, []);
   });
 
+  it("an absent block takes each field's own default, written once on the field", () => {
+    const config = parseStackConfig(
+      "dev",
+      withConfig(dev, {
+        keyVault: undefined,
+        registry: undefined,
+        observability: undefined,
+        "cluster.apiServer": undefined,
+      }),
+    );
+    assert.equal(config.platform, "azure");
+    assert.deepEqual(config.keyVault, {
+      sku: "standard",
+      softDeleteRetentionDays: 90,
+      purgeProtection: false,
+      publicNetworkAccess: true,
+      allowedIpRanges: [],
+    });
+    assert.deepEqual(config.registry, {
+      sku: "Basic",
+      zoneRedundancy: false,
+      untaggedRetentionDays: 7,
+    });
+    assert.deepEqual(config.observability, {
+      retentionDays: 30,
+      dailyQuotaGb: -1,
+      alerts: { enabled: false, emails: [] },
+    });
+    assert.deepEqual(config.cluster.apiServer, { authorizedIpRanges: [], privateCluster: false });
+    const localConfig = parseStackConfig("local", withConfig(local, { database: undefined }));
+    assert.equal(localConfig.platform, "local");
+    assert.deepEqual(localConfig.database, { version: "16", storageSize: "5Gi" });
+  });
+
   it("keeps a numeric-looking scalar such as a cost centre a string", () => {
     const config = parseStackConfig("dev", withConfig(dev, { "tags.costCenter": "1042" }));
     assert.equal(config.tags.costCenter, "1042");
