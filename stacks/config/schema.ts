@@ -1,12 +1,15 @@
 /**
  * The blocks of a stack file, one schema per area, and the two platforms they make up.
  *
+ * A field's range or format that a component's own rule checks (`...Problems(args)` in `infra/`)
+ * is not repeated here: the schema checks the type, and the cross-field rules report the
+ * component's problems under the field's key.
+ *
  * An object whose every field has a default uses `.prefault({})`: an absent object is parsed as
  * `{}`, so each default is written once, on its field (zod 4 `$ZodPrefault` runs the inner schema
  * on the prefault value; `.default(value)` returns `value` unparsed, so it repeats every default).
  */
 import { z } from "zod";
-import { RESERVED_ADMIN_LOGINS } from "../../infra/database";
 import {
   armId,
   azureRegion,
@@ -90,34 +93,22 @@ const clusterSchema = z.strictObject({
   defenderForContainers: z.boolean().default(false),
 });
 
-const postgresStorageSizes = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
-
 const azureDatabaseSchema = z.strictObject({
   version: z.enum(["16", "17"]).default("16"),
   skuName: z
     .string()
     .regex(/^Standard_[A-Za-z0-9_]+$/, "expected a PostgreSQL SKU, like Standard_B1ms"),
   skuTier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]),
-  storageSizeGB: z
-    .int()
-    .refine(
-      (size) => postgresStorageSizes.includes(size),
-      `expected one of ${postgresStorageSizes.join(", ")}`,
-    ),
+  /** One of the sizes Azure offers (checked by the Database component's own rule). */
+  storageSizeGB: z.int(),
   storageAutoGrow: z.boolean().default(true),
-  backupRetentionDays: z.int().min(7).max(35).default(7),
+  backupRetentionDays: z.int().default(7),
   geoRedundantBackup: z.boolean().default(false),
   highAvailability: z.enum(["Disabled", "ZoneRedundant", "SameZone"]).default("Disabled"),
   availabilityZone: zone.optional(),
   standbyAvailabilityZone: zone.optional(),
-  administratorLogin: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,62}$/, "expected a lowercase login name starting with a letter")
-    .refine(
-      (login) => !RESERVED_ADMIN_LOGINS.includes(login) && !login.startsWith("pg_"),
-      "expected a login that is not reserved by Azure (admin, root, pg_*, ...)",
-    )
-    .default("hiringadmin"),
+  /** Checked by the Database component's own rule (format, logins Azure reserves). */
+  administratorLogin: z.string().default("hiringadmin"),
   /** Entra ID principals made PostgreSQL administrators (beside the password admin). */
   entraAdministrators: z
     .array(
@@ -140,7 +131,7 @@ const azureDatabaseSchema = z.strictObject({
 const keyVaultSchema = z
   .strictObject({
     sku: z.enum(["standard", "premium"]).default("standard"),
-    softDeleteRetentionDays: z.int().min(7).max(90).default(90),
+    softDeleteRetentionDays: z.int().default(90),
     purgeProtection: z.boolean().default(false),
     /** Disabled: reachable only through the private endpoint. */
     publicNetworkAccess: z.boolean().default(true),
@@ -160,12 +151,9 @@ const registrySchema = z
 
 const observabilitySchema = z
   .strictObject({
-    retentionDays: z.int().min(30).max(730).default(30),
+    retentionDays: z.int().default(30),
     /** Daily ingestion cap in GB; -1 for none (0 would stop all ingestion). */
-    dailyQuotaGb: z
-      .number()
-      .refine((quota) => quota === -1 || quota > 0, "expected -1 (no cap) or a positive number")
-      .default(-1),
+    dailyQuotaGb: z.number().default(-1),
     alerts: z
       .strictObject({
         enabled: z.boolean().default(false),

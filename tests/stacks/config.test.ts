@@ -198,7 +198,7 @@ describe("bad config fails before any resource is registered, naming the key", (
       title: "reserved database login",
       change: { "database.administratorLogin": "admin" },
       key: "database.administratorLogin",
-      mentions: "reserved",
+      mentions: "a login Azure does not reserve",
     },
     {
       title: "duplicate app names",
