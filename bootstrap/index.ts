@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as authorization from "@pulumi/azure-native/authorization";
 import type * as pulumi from "@pulumi/pulumi";
 import { standardTags } from "../infra/tags";
 import { BOOTSTRAP_PROJECT, loadBootstrapConfig } from "./config";
@@ -30,7 +30,7 @@ interface BootstrapOutputs {
  */
 export = async function main(): Promise<BootstrapOutputs> {
   const config = loadBootstrapConfig();
-  const client = azure.authorization.getClientConfigOutput();
+  const client = authorization.getClientConfigOutput();
   const backend = new StateBackend("state", {
     namePrefix: config.namePrefix,
     location: config.location,

@@ -1,4 +1,6 @@
-import * as azure from "@pulumi/azure-native";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as resources from "@pulumi/azure-native/resources";
+import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { cidrsOverlap, isIpv4Address, isIpv4Cidr } from "../infra/cidr";
@@ -123,7 +125,7 @@ export class StateBackend extends pulumi.ComponentResource {
       suffix.result,
     );
 
-    const resourceGroup = new azure.resources.ResourceGroup(
+    const resourceGroup = new resources.ResourceGroup(
       `${name}-rg`,
       {
         resourceGroupName: namer.name("resourceGroup"),
@@ -134,7 +136,7 @@ export class StateBackend extends pulumi.ComponentResource {
     );
     const resourceGroupName = resourceGroup.name;
 
-    const account = new azure.storage.StorageAccount(
+    const account = new storage.StorageAccount(
       `${name}-storage`,
       {
         resourceGroupName,
@@ -171,7 +173,7 @@ export class StateBackend extends pulumi.ComponentResource {
       keep,
     );
 
-    new azure.storage.BlobServiceProperties(
+    new storage.BlobServiceProperties(
       `${name}-blob-service`,
       {
         resourceGroupName,
@@ -190,7 +192,7 @@ export class StateBackend extends pulumi.ComponentResource {
       keep,
     );
 
-    const container = new azure.storage.BlobContainer(
+    const container = new storage.BlobContainer(
       `${name}-container`,
       {
         resourceGroupName,
@@ -201,7 +203,7 @@ export class StateBackend extends pulumi.ComponentResource {
       keep,
     );
 
-    const vault = new azure.keyvault.Vault(
+    const vault = new keyvault.Vault(
       `${name}-vault`,
       {
         resourceGroupName,
@@ -229,7 +231,7 @@ export class StateBackend extends pulumi.ComponentResource {
       keep,
     );
 
-    const key = new azure.keyvault.Key(
+    const key = new keyvault.Key(
       `${name}-key`,
       {
         resourceGroupName,

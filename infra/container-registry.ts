@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
 import type { AzureScope } from "./azure-scope";
@@ -57,7 +57,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const premium = args.sku === "Premium";
     const isPrivate = args.privateEndpoint !== undefined;
 
-    const registry = new azure.containerregistry.Registry(
+    const registry = new containerregistry.Registry(
       `${name}-registry`,
       {
         resourceGroupName: scope.resourceGroupName,

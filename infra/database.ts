@@ -1,4 +1,5 @@
-import * as azure from "@pulumi/azure-native";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
 import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "../core/args-problems";
@@ -289,7 +290,7 @@ export class Database extends pulumi.ComponentResource {
       protect: scope.protect,
     });
 
-    const server = new azure.dbforpostgresql.Server(
+    const server = new dbforpostgresql.Server(
       `${name}-server`,
       {
         serverName: scope.namer.name("postgresServer"),
@@ -354,7 +355,7 @@ export class Database extends pulumi.ComponentResource {
     // on the server waits for the previous one.
     let previous: pulumi.Resource = server;
     for (const [parameter, value] of SERVER_PARAMETERS) {
-      previous = new azure.dbforpostgresql.Configuration(
+      previous = new dbforpostgresql.Configuration(
         `${name}-param-${parameter}`,
         {
           resourceGroupName: scope.resourceGroupName,
@@ -371,7 +372,7 @@ export class Database extends pulumi.ComponentResource {
     // GA API (2025-08-01, like the server) instead of 2025-01-01-preview; it aliases the old
     // type, so either can be adopted without a replacement.
     for (const admin of args.entraAdministrators) {
-      previous = new azure.dbforpostgresql.AdministratorsMicrosoftEntra(
+      previous = new dbforpostgresql.AdministratorsMicrosoftEntra(
         `${name}-entra-admin-${admin.objectId}`,
         {
           resourceGroupName: scope.resourceGroupName,
@@ -387,7 +388,7 @@ export class Database extends pulumi.ComponentResource {
 
     const databasesByName: Record<string, pulumi.CustomResource> = {};
     const databases = args.databases.map((databaseName) => {
-      const database = new azure.dbforpostgresql.Database(
+      const database = new dbforpostgresql.Database(
         `${name}-db-${databaseName}`,
         {
           resourceGroupName: scope.resourceGroupName,
@@ -405,7 +406,7 @@ export class Database extends pulumi.ComponentResource {
 
     // Written through ARM (management plane), so it works while the vault's data plane is
     // private, and the value never passes through a shell or a pipeline variable.
-    const passwordSecret = new azure.keyvault.Secret(
+    const passwordSecret = new keyvault.Secret(
       `${name}-admin-password-secret`,
       {
         resourceGroupName: scope.resourceGroupName,

@@ -1,4 +1,5 @@
-import * as azure from "@pulumi/azure-native";
+import * as monitor from "@pulumi/azure-native/monitor";
+import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
 import type { AzureScope } from "./azure-scope";
@@ -41,7 +42,7 @@ export const DIAGNOSTIC_SETTING_NAME = "to-log-analytics";
  */
 export const CLUSTER_LOG_CATEGORIES: readonly string[] = AKS_LOG_CATEGORIES;
 
-type LogSettings = azure.types.input.monitor.DiagnosticsLogSettingsArgs;
+type LogSettings = azureInputs.monitor.DiagnosticsLogSettingsArgs;
 
 const ALL_LOGS: readonly LogSettings[] = [
   { categoryGroup: DiagnosticCategory.allLogsGroup, enabled: true },
@@ -90,11 +91,11 @@ export interface MetricAlertRule {
   /** Metric name as the Azure Monitor REST API spells it. */
   readonly metricName: string;
   /** How the aggregated value is compared with `threshold`. */
-  readonly operator: azure.monitor.Operator;
+  readonly operator: monitor.Operator;
   /** Value that fires the alert, in the metric's unit (percent or count). */
   readonly threshold: number;
   /** How samples in each 15-minute window are aggregated. */
-  readonly timeAggregation: azure.monitor.AggregationTypeEnum;
+  readonly timeAggregation: monitor.AggregationTypeEnum;
   /** Dimension filters, e.g. only pods in phase `Failed`. */
   readonly dimensions?: readonly {
     readonly name: string;
@@ -210,7 +211,7 @@ export class Diagnostics extends pulumi.ComponentResource {
     const settingIds = {} as Record<DiagnosticTarget, pulumi.Output<string>>;
     for (const target of TARGETS) {
       const settings = TARGET_SETTINGS[target];
-      const setting = new azure.monitor.DiagnosticSetting(
+      const setting = new monitor.DiagnosticSetting(
         `${name}-${target}`,
         {
           name: DIAGNOSTIC_SETTING_NAME,
@@ -229,7 +230,7 @@ export class Diagnostics extends pulumi.ComponentResource {
     const { actionGroupId } = args;
     if (actionGroupId !== undefined) {
       for (const rule of METRIC_ALERT_RULES) {
-        const alert = new azure.monitor.MetricAlert(
+        const alert = new monitor.MetricAlert(
           `${name}-alert-${rule.qualifier}`,
           {
             ruleName: scope.namer.name("metricAlert", rule.qualifier),

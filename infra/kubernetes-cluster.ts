@@ -1,4 +1,7 @@
-import * as azure from "@pulumi/azure-native";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
+import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
@@ -303,7 +306,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
     // version is only the starting point (pulumi-azure-native #2059, #1298).
     const channelOwnsVersions = ["patch", "stable", "rapid"].includes(args.upgradeChannel);
 
-    const controlPlaneIdentity = new azure.managedidentity.UserAssignedIdentity(
+    const controlPlaneIdentity = new managedidentity.UserAssignedIdentity(
       `${name}-control-plane-identity`,
       {
         resourceGroupName: scope.resourceGroupName,
@@ -359,7 +362,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
     // provider identity instead of marking every Kubernetes resource for replacement
     // (pulumi-kubernetes #1148).
     const clusterName = scope.namer.name("kubernetesCluster");
-    const cluster = new azure.containerservice.ManagedCluster(
+    const cluster = new containerservice.ManagedCluster(
       `${name}-cluster`,
       {
         resourceGroupName: scope.resourceGroupName,
@@ -456,7 +459,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       },
     );
 
-    const userPool = new azure.containerservice.AgentPool(
+    const userPool = new containerservice.AgentPool(
       `${name}-${USER_POOL_NAME}-pool`,
       {
         resourceGroupName: scope.resourceGroupName,
@@ -472,7 +475,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       },
     );
 
-    const window: azure.types.input.containerservice.MaintenanceWindowArgs = {
+    const window: azureInputs.containerservice.MaintenanceWindowArgs = {
       schedule: { weekly: { dayOfWeek: args.maintenanceWindow.dayOfWeek, intervalWeeks: 1 } },
       durationHours: args.maintenanceWindow.durationHours,
       startTime: args.maintenanceWindow.startTime,
@@ -483,7 +486,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       ["node-os-upgrade-window", MAINTENANCE_CONFIGURATION_NAMES.nodeOs],
     ] as const;
     for (const [part, configName] of upgradeWindows) {
-      new azure.containerservice.MaintenanceConfiguration(
+      new containerservice.MaintenanceConfiguration(
         `${name}-${part}`,
         {
           resourceGroupName: scope.resourceGroupName,
@@ -499,7 +502,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
     // Local accounts are disabled, so there are no admin credentials; the exec format hands
     // token acquisition to kubelogin, which can log in as a user or as a pipeline's workload
     // identity (pulumi-azure-native #2399, #2579).
-    const credentials = azure.containerservice.listManagedClusterUserCredentialsOutput(
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
       { resourceGroupName: scope.resourceGroupName, resourceName: clusterName, format: "exec" },
       { parent: this, dependsOn: [cluster] },
     );
@@ -511,7 +514,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
 
     // With Entra-authenticated monitoring (useAADAuth) the agents send data only where a data
     // collection rule associated with the cluster says; ARM does not create one by itself.
-    const containerInsights = new azure.monitor.DataCollectionRule(
+    const containerInsights = new monitor.DataCollectionRule(
       `${name}-container-insights`,
       {
         resourceGroupName: scope.resourceGroupName,
@@ -543,7 +546,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new azure.monitor.DataCollectionRuleAssociation(
+    new monitor.DataCollectionRuleAssociation(
       `${name}-container-insights-association`,
       {
         associationName: CONTAINER_INSIGHTS_EXTENSION,

@@ -1,4 +1,6 @@
-import * as azure from "@pulumi/azure-native";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
 import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
@@ -55,7 +57,7 @@ export interface PrivateDnsZoneIds {
   readonly registry: pulumi.Output<string>;
 }
 
-type SecurityRule = azure.types.input.network.SecurityRuleArgs;
+type SecurityRule = azureInputs.network.SecurityRuleArgs;
 
 const inbound = (
   name: string,
@@ -230,7 +232,7 @@ export class Network extends pulumi.ComponentResource {
       tags: scope.tags,
     };
 
-    const vnet = new azure.network.VirtualNetwork(
+    const vnet = new network.VirtualNetwork(
       `${name}-vnet`,
       {
         ...common,
@@ -243,7 +245,7 @@ export class Network extends pulumi.ComponentResource {
     );
 
     const rules = subnetSecurityRules(args.subnets, args.nodeTraffic);
-    const subnetSettings: Record<keyof SubnetRanges, Partial<azure.network.SubnetArgs>> = {
+    const subnetSettings: Record<keyof SubnetRanges, Partial<network.SubnetArgs>> = {
       nodes: {
         // Lets the dev Key Vault firewall admit the cluster without a private endpoint.
         serviceEndpoints: [{ service: "Microsoft.KeyVault" }],
@@ -270,7 +272,7 @@ export class Network extends pulumi.ComponentResource {
     const subnetIds = {} as Record<keyof SubnetRanges, pulumi.Output<string>>;
     for (const key of ["nodes", "database", "privateEndpoints"] as const) {
       const qualifier = key === "privateEndpoints" ? "pep" : key;
-      const nsg = new azure.network.NetworkSecurityGroup(
+      const nsg = new network.NetworkSecurityGroup(
         `${name}-nsg-${qualifier}`,
         {
           ...common,
@@ -279,7 +281,7 @@ export class Network extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const subnet: azure.network.Subnet = new azure.network.Subnet(
+      const subnet: network.Subnet = new network.Subnet(
         `${name}-snet-${qualifier}`,
         {
           resourceGroupName: scope.resourceGroupName,
@@ -296,7 +298,7 @@ export class Network extends pulumi.ComponentResource {
     }
 
     const zone = (key: string, zoneName: string): pulumi.Output<string> => {
-      const privateZone = new azure.privatedns.PrivateZone(
+      const privateZone = new privatedns.PrivateZone(
         `${name}-dns-${key}`,
         {
           resourceGroupName: scope.resourceGroupName,
@@ -306,7 +308,7 @@ export class Network extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const link = new azure.privatedns.VirtualNetworkLink(
+      const link = new privatedns.VirtualNetworkLink(
         `${name}-dns-${key}-link`,
         {
           resourceGroupName: scope.resourceGroupName,

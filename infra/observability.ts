@@ -1,4 +1,5 @@
-import * as azure from "@pulumi/azure-native";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
 import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "../core/args-problems";
 import type { AzureScope } from "./azure-scope";
@@ -102,13 +103,13 @@ export class Observability extends pulumi.ComponentResource {
     super("hiring:observability:Observability", name, {}, opts);
     const { scope } = args;
 
-    const workspace = new azure.operationalinsights.Workspace(
+    const workspace = new operationalinsights.Workspace(
       `${name}-workspace`,
       {
         workspaceName: scope.namer.name("logAnalyticsWorkspace"),
         resourceGroupName: scope.resourceGroupName,
         location: scope.location,
-        sku: { name: azure.operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
+        sku: { name: operationalinsights.WorkspaceSkuNameEnum.PerGB2018 },
         retentionInDays: args.retentionDays,
         ...(args.dailyQuotaGb >= 0
           ? { workspaceCapping: { dailyQuotaGb: args.dailyQuotaGb } }
@@ -128,7 +129,7 @@ export class Observability extends pulumi.ComponentResource {
 
     let actionGroupId: pulumi.Output<string | undefined> = pulumi.output(undefined);
     if (args.alertsEnabled) {
-      const actionGroup = new azure.monitor.ActionGroup(
+      const actionGroup = new monitor.ActionGroup(
         `${name}-action-group`,
         {
           actionGroupName: scope.namer.name("actionGroup"),

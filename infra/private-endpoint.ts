@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as network from "@pulumi/azure-native/network";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "./azure-scope";
 import { PrivateLinkDnsZone as AzurePrivateLinkDnsZone } from "./azure-identifiers";
@@ -47,9 +47,9 @@ export function privateEndpoint(
   name: string,
   args: PrivateEndpointArgs,
   parent: pulumi.Resource,
-): azure.network.PrivateEndpoint {
+): network.PrivateEndpoint {
   const { scope } = args;
-  const endpoint = new azure.network.PrivateEndpoint(
+  const endpoint = new network.PrivateEndpoint(
     name,
     {
       resourceGroupName: scope.resourceGroupName,
@@ -67,7 +67,7 @@ export function privateEndpoint(
     },
     { parent },
   );
-  new azure.network.PrivateDnsZoneGroup(
+  new network.PrivateDnsZoneGroup(
     `${name}-dns`,
     {
       resourceGroupName: scope.resourceGroupName,

@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import { BuiltInRole as AzureBuiltInRole } from "./azure-identifiers";
 
@@ -70,8 +70,8 @@ export function grantRole(
     readonly grantee: RoleGrantee;
   },
   opts: pulumi.CustomResourceOptions,
-): azure.authorization.RoleAssignment {
-  return new azure.authorization.RoleAssignment(
+): authorization.RoleAssignment {
+  return new authorization.RoleAssignment(
     name,
     {
       scope: args.scope,
@@ -97,7 +97,7 @@ export function grantRoles(
   grantees: readonly RoleGrantee[],
   args: RoleGrant,
   parent: pulumi.Resource,
-): azure.authorization.RoleAssignment[] {
+): authorization.RoleAssignment[] {
   return grantees.map((grantee, index) =>
     grantRole(`${prefix}-${index}`, { ...args, grantee }, { parent }),
   );

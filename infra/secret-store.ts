@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
 import { type ArgsProblem, duplicatesOf, throwIfArgsProblems } from "../core/args-problems";
 import type { AzureScope } from "./azure-scope";
@@ -77,7 +77,7 @@ export class SecretStore extends pulumi.ComponentResource {
     super("hiring:security:SecretStore", name, {}, opts);
     const { scope } = args;
 
-    const vault = new azure.keyvault.Vault(
+    const vault = new keyvault.Vault(
       `${name}-vault`,
       {
         resourceGroupName: scope.resourceGroupName,

@@ -1,4 +1,5 @@
-import * as azure from "@pulumi/azure-native";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -61,7 +62,7 @@ function azureScope(
     { prefix: config.namePrefix, stack: config.stack },
     suffix.result,
   );
-  const resourceGroup = new azure.resources.ResourceGroup(
+  const resourceGroup = new resources.ResourceGroup(
     "resource-group",
     { resourceGroupName: namer.name("resourceGroup"), location: config.location, tags },
     { protect: config.protect },
@@ -92,7 +93,7 @@ interface ClusterPlatform {
 
 function azurePlatform(config: AzureStackConfig): ClusterPlatform {
   const scope = azureScope(config);
-  const client = azure.authorization.getClientConfigOutput();
+  const client = authorization.getClientConfigOutput();
   const { cluster: clusterConfig, database: databaseConfig } = config;
 
   const network = new Network("network", {

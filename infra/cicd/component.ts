@@ -1,4 +1,5 @@
-import * as azure from "@pulumi/azure-native";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedPassword } from "../generated-password";
@@ -150,7 +151,7 @@ export class Jenkins extends pulumi.ComponentResource {
 
     if (azureAccess !== undefined) {
       // Through ARM, so it works while the vault's data plane is private. Break-glass reads it.
-      new azure.keyvault.Secret(
+      new keyvault.Secret(
         `${name}-admin-password-vault-secret`,
         {
           resourceGroupName: azureAccess.scope.resourceGroupName,
@@ -165,7 +166,7 @@ export class Jenkins extends pulumi.ComponentResource {
 
     const identities = new Map<
       string,
-      Record<IdentityKind, azure.managedidentity.UserAssignedIdentity>
+      Record<IdentityKind, managedidentity.UserAssignedIdentity>
     >();
     if (azureAccess !== undefined) {
       for (const target of args.targets) {
@@ -189,7 +190,7 @@ export class Jenkins extends pulumi.ComponentResource {
       part: string,
       kind: AgentKind,
       stack: string | undefined,
-      identity: azure.managedidentity.UserAssignedIdentity | undefined,
+      identity: managedidentity.UserAssignedIdentity | undefined,
     ) =>
       new k8s.core.v1.ServiceAccount(
         `${name}-${part}-service-account`,

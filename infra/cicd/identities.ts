@@ -1,4 +1,4 @@
-import * as azure from "@pulumi/azure-native";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import { assignableRolesCondition, type BuiltInRoleName, grantRole } from "../roles";
 import type { JenkinsAzureAccess, JenkinsTargetScopes } from "./args";
@@ -169,14 +169,14 @@ export function createTargetIdentities(
   target: JenkinsTargetScopes,
   namespaces: Readonly<Record<IdentityKind, pulumi.Input<string>>>,
   parent: pulumi.Resource,
-): Record<IdentityKind, azure.managedidentity.UserAssignedIdentity> {
+): Record<IdentityKind, managedidentity.UserAssignedIdentity> {
   const { scope } = access;
   const grants: Readonly<Record<IdentityKind, IdentityGrant[]>> = {
     preview: previewGrants(access, target),
     deploy: deployGrants(access, target),
   };
   const identityOf = (kind: IdentityKind) => {
-    const identity = new azure.managedidentity.UserAssignedIdentity(
+    const identity = new managedidentity.UserAssignedIdentity(
       `${name}-${kind}-${stack}-identity`,
       {
         resourceGroupName: scope.resourceGroupName,
@@ -186,7 +186,7 @@ export function createTargetIdentities(
       },
       { parent },
     );
-    new azure.managedidentity.FederatedIdentityCredential(
+    new managedidentity.FederatedIdentityCredential(
       `${name}-${kind}-${stack}-federation`,
       {
         resourceGroupName: scope.resourceGroupName,

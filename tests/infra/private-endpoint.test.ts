@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import type * as azure from "@pulumi/azure-native";
+import type * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import {
   PrivateLinkDnsZone,
@@ -43,7 +43,7 @@ const underParent =
 
 describe("privateEndpoint", () => {
   let vault: readonly RecordedResource[];
-  let vaultPep: azure.network.PrivateEndpoint;
+  let vaultPep: network.PrivateEndpoint;
   let registry: readonly RecordedResource[];
   before(async () => {
     ({ resources: vault, component: vaultPep } = await recordComponent(
