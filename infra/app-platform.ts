@@ -6,6 +6,12 @@ import { CLUSTER_NAMESPACES } from "./azure-identifiers";
 import { isIpv4Cidr } from "./cidr";
 import { generatedPassword } from "./generated-password";
 import { POSTGRES_IMAGES } from "./in-cluster-database";
+import {
+  CLUSTER_DNS_EGRESS,
+  isDnsLabel,
+  PLATFORM_NAMESPACE_LABELS,
+  restrictedContainerSecurityContext,
+} from "./kubernetes-baseline";
 import { requireKubernetesProvider } from "./kubernetes-provider";
 
 /** How apps reach the PostgreSQL server, wherever it runs. */
@@ -103,13 +109,6 @@ function ownDatabase(database: DatabaseConnection, databaseName: string): pulumi
 /** Namespace holding the database admin Secret and the provisioning jobs. */
 export const DB_PROVISIONING_NAMESPACE = "db-provisioning";
 
-/**
- * Pod Security Standards version enforced: pinned to the cluster's minor version so an upgrade
- * cannot start rejecting running workloads; `warn` and `audit` follow `latest` to announce
- * what the next version would reject.
- */
-export const POD_SECURITY_ENFORCE_VERSION = "v1.34";
-
 /** Pods (in a non-terminal phase) an app namespace may hold. */
 export const APP_POD_QUOTA = 20;
 
@@ -138,8 +137,6 @@ const RESERVED_DATABASE_NAMES: readonly string[] = [
   "guest",
   "public",
 ];
-
-const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const BINARY_SUFFIXES: Readonly<Record<string, number>> = {
   Ki: 1024,
@@ -205,7 +202,7 @@ export function appPlatformProblems(
   const seen = new Set<string>();
   args.apps.forEach((app, index) => {
     const key = `apps[${index}]`;
-    if (!DNS_LABEL.test(app.name)) {
+    if (!isDnsLabel(app.name)) {
       fail(
         `${key}.name`,
         `expected a DNS label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit, got "${app.name}"`,
@@ -283,7 +280,7 @@ export function appPlatformProblems(
       fail("database.peer.cidr", `expected an IPv4 CIDR block, got "${peer.cidr}"`);
     }
     if (peer.kind === "pods") {
-      if (!DNS_LABEL.test(peer.namespace)) {
+      if (!isDnsLabel(peer.namespace)) {
         fail("database.peer.namespace", `expected a namespace name, got "${peer.namespace}"`);
       }
       if (Object.keys(peer.podLabels).length === 0) {
@@ -294,7 +291,7 @@ export function appPlatformProblems(
       }
     }
   }
-  if (args.ingressNamespace !== undefined && !DNS_LABEL.test(args.ingressNamespace)) {
+  if (args.ingressNamespace !== undefined && !isDnsLabel(args.ingressNamespace)) {
     fail("ingressNamespace", `expected a namespace name, got "${args.ingressNamespace}"`);
   }
   const image = args.provisionerImage;
@@ -322,18 +319,6 @@ const millicores = (cores: number): string => `${Math.max(1, Math.floor(cores * 
 
 /** A memory quantity in whole MiB (at least 1Mi). */
 const mebibytes = (bytes: number): string => `${Math.max(1, Math.floor(bytes / 1024 ** 2))}Mi`;
-
-/** Pod Security Admission labels of every namespace the platform creates. */
-const restrictedNamespaceLabels: Readonly<Record<string, string>> = {
-  "pod-security.kubernetes.io/enforce": "restricted",
-  "pod-security.kubernetes.io/enforce-version": POD_SECURITY_ENFORCE_VERSION,
-  "pod-security.kubernetes.io/warn": "restricted",
-  "pod-security.kubernetes.io/warn-version": "latest",
-  "pod-security.kubernetes.io/audit": "restricted",
-  "pod-security.kubernetes.io/audit-version": "latest",
-  "app.kubernetes.io/part-of": "hiring",
-  "app.kubernetes.io/managed-by": "pulumi",
-};
 
 /**
  * The idempotent SQL that gives an app its login role and database. Identifiers are spliced in
@@ -380,24 +365,8 @@ interface Provisioning {
   readonly adminSecretName: pulumi.Output<string>;
 }
 
-/** Egress to the cluster DNS (CoreDNS pods keep the `k8s-app: kube-dns` label). */
-const dnsEgress: PolicyRules = {
-  policyTypes: ["Egress"],
-  egress: [
-    {
-      to: [
-        {
-          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-          podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-        },
-      ],
-      ports: [
-        { protocol: "UDP", port: 53 },
-        { protocol: "TCP", port: 53 },
-      ],
-    },
-  ],
-};
+/** Egress to the cluster DNS pods. */
+const dnsEgress: PolicyRules = { policyTypes: ["Egress"], egress: [CLUSTER_DNS_EGRESS] };
 
 /** Egress to the PostgreSQL server on its port only. */
 function databaseEgress(database: DatabaseConnection): PolicyRules {
@@ -493,7 +462,7 @@ export class AppPlatform extends pulumi.ComponentResource {
       };
       const namespace = new k8s.core.v1.Namespace(
         `${prefix}-namespace`,
-        { metadata: { name: app.name, labels: restrictedNamespaceLabels } },
+        { metadata: { name: app.name, labels: PLATFORM_NAMESPACE_LABELS } },
         { parent: this },
       );
       const ns = namespace.metadata.name;
@@ -625,7 +594,7 @@ export class AppPlatform extends pulumi.ComponentResource {
     const prefix = `${name}-db-provisioning`;
     const namespace = new k8s.core.v1.Namespace(
       `${prefix}-namespace`,
-      { metadata: { name: DB_PROVISIONING_NAMESPACE, labels: restrictedNamespaceLabels } },
+      { metadata: { name: DB_PROVISIONING_NAMESPACE, labels: PLATFORM_NAMESPACE_LABELS } },
       { parent: this },
     );
     const ns = namespace.metadata.name;
@@ -710,15 +679,7 @@ export class AppPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const containerSecurityContext: k8s.types.input.core.v1.SecurityContext = {
-      runAsNonRoot: true,
-      runAsUser: POSTGRES_ALPINE_UID,
-      runAsGroup: POSTGRES_ALPINE_UID,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    };
+    const containerSecurityContext = restrictedContainerSecurityContext(POSTGRES_ALPINE_UID, true);
     const job = new k8s.batch.v1.Job(
       `${prefix}-provision-job`,
       {

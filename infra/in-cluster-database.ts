@@ -1,6 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { type ArgsProblem, throwIfArgsProblems } from "./args-problems";
+import { generatedPassword } from "./generated-password";
+import {
+  isDnsLabel,
+  PLATFORM_NAMESPACE_LABELS,
+  restrictedContainerSecurityContext,
+} from "./kubernetes-baseline";
+import { requireKubernetesProvider } from "./kubernetes-provider";
 
 /** Namespace of the server unless `namespace` says otherwise. */
 export const IN_CLUSTER_DATABASE_NAMESPACE = "database";
@@ -34,6 +41,36 @@ export interface InClusterDatabaseArgs {
 }
 
 /**
+ * Every problem with `args`, each naming the argument (`namespace`, `storageSize`); empty when
+ * the arguments are valid. Pure: the stack's config reports the same rules under its own keys.
+ */
+export function inClusterDatabaseProblems(args: InClusterDatabaseArgs): ArgsProblem[] {
+  const problems: ArgsProblem[] = [];
+  const namespace = args.namespace ?? IN_CLUSTER_DATABASE_NAMESPACE;
+  if (!isDnsLabel(namespace)) {
+    problems.push({
+      key: "namespace",
+      reason: `expected a DNS label (at most 63 lowercase letters, digits or hyphens, starting and ending alphanumeric), got "${namespace}"`,
+    });
+  }
+  if (!/^\d+(\.\d+)?(Mi|Gi|Ti)$/.test(args.storageSize)) {
+    problems.push({
+      key: "storageSize",
+      reason: `expected a quantity like 5Gi, got "${args.storageSize}"`,
+    });
+  }
+  for (const [index, client] of args.clientNamespaces.entries()) {
+    if (!isDnsLabel(client)) {
+      problems.push({
+        key: `clientNamespaces[${index}]`,
+        reason: `expected a DNS label, got "${client}"`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * PostgreSQL inside the cluster, for stacks without Azure (kind, minikube, on-prem): one
  * StatefulSet with a persistent volume, the official image pinned by tag, a generated password in
  * a Secret, a ClusterIP Service, probes, resource limits and a non-root, restricted pod. It
@@ -60,15 +97,9 @@ export class InClusterDatabase extends pulumi.ComponentResource {
    * @param opts component options; must carry the Kubernetes provider.
    */
   constructor(name: string, args: InClusterDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    throwIfArgsProblems("InClusterDatabase", name, inClusterDatabaseProblems(args));
+    requireKubernetesProvider("InClusterDatabase", name, opts);
     const namespaceName = args.namespace ?? IN_CLUSTER_DATABASE_NAMESPACE;
-    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(namespaceName)) {
-      throw new Error(`InClusterDatabase namespace "${namespaceName}" is not a DNS label`);
-    }
-    if (!/^\d+(\.\d+)?(Mi|Gi|Ti)$/.test(args.storageSize)) {
-      throw new Error(
-        `InClusterDatabase storageSize "${args.storageSize}" must be a quantity like 5Gi`,
-      );
-    }
     super("hiring:data:InClusterDatabase", name, {}, opts);
     const parent = { parent: this };
 
@@ -77,24 +108,14 @@ export class InClusterDatabase extends pulumi.ComponentResource {
       {
         metadata: {
           name: namespaceName,
-          labels: {
-            ...LABELS,
-            "pod-security.kubernetes.io/enforce": "restricted",
-            "pod-security.kubernetes.io/warn": "restricted",
-            "pod-security.kubernetes.io/audit": "restricted",
-          },
+          labels: { ...PLATFORM_NAMESPACE_LABELS, ...LABELS },
         },
       },
       parent,
     );
     const ns = namespace.metadata.name;
 
-    const password = new random.RandomPassword(
-      `${name}-admin-password`,
-      { length: 32, special: false },
-      parent,
-    );
-    const adminPassword = pulumi.secret(password.result);
+    const adminPassword = generatedPassword(`${name}-admin-password`, parent);
     const secret = new k8s.core.v1.Secret(
       `${name}-admin`,
       {
@@ -163,10 +184,7 @@ export class InClusterDatabase extends pulumi.ComponentResource {
                   },
                   readinessProbe: probe(5),
                   livenessProbe: probe(30),
-                  securityContext: {
-                    allowPrivilegeEscalation: false,
-                    capabilities: { drop: ["ALL"] },
-                  },
+                  securityContext: restrictedContainerSecurityContext(POSTGRES_UID),
                   volumeMounts: [
                     { name: "data", mountPath: "/var/lib/postgresql/data" },
                     { name: "run", mountPath: "/var/run/postgresql" },

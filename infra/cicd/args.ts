@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "../azure-scope";
 import { ADMIN_USER, GIT_CREDENTIALS_ID } from "./pins";
+import { isDnsLabel } from "../kubernetes-baseline";
 
 /** How the controller is exposed; not at all by default (ClusterIP service only). */
 export interface JenkinsIngress {
@@ -158,7 +159,6 @@ export interface Approver {
 
 const GROUP_PREFIX = "group:";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN =
   /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 /** Characters a repository URL may contain: safe in a Groovy string, JCasC and Helm templates. */
@@ -262,7 +262,7 @@ export function ingressProblems(ingress: JenkinsIngress): JenkinsProblem[] {
         "expected the TLS Secret's name when the ingress is enabled: the UI carries credentials and is served over HTTPS only",
     });
   }
-  if (ingress.controllerNamespace !== undefined && !DNS_LABEL.test(ingress.controllerNamespace)) {
+  if (ingress.controllerNamespace !== undefined && !isDnsLabel(ingress.controllerNamespace)) {
     problems.push({ key: "ingress.controllerNamespace", reason: "expected a DNS label" });
   }
   if (ingress.className !== undefined && !DNS_SUBDOMAIN.test(ingress.className)) {
@@ -372,7 +372,7 @@ export function jenkinsArgsProblems(args: JenkinsArgs): JenkinsProblem[] {
       });
     }
   });
-  if (!DNS_LABEL.test(args.namespace) || args.namespace.length > MAX_NAMESPACE_LENGTH) {
+  if (!isDnsLabel(args.namespace) || args.namespace.length > MAX_NAMESPACE_LENGTH) {
     problems.push({
       key: "namespace",
       reason: `expected a DNS label of at most ${MAX_NAMESPACE_LENGTH} lowercase letters, digits or hyphens, starting and ending alphanumeric`,

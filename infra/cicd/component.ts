@@ -32,6 +32,7 @@ import {
   WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from "./pins";
+import { PLATFORM_NAMESPACE_LABELS } from "../kubernetes-baseline";
 
 const DEFAULT_PERSISTENT_VOLUME_SIZE = "20Gi";
 /** The deploy cloud's Kubernetes service account (in the controller's namespace). */
@@ -111,14 +112,7 @@ export class Jenkins extends pulumi.ComponentResource {
         {
           metadata: {
             name: namespaceName,
-            labels: {
-              "pod-security.kubernetes.io/enforce": "restricted",
-              "pod-security.kubernetes.io/enforce-version": "latest",
-              "pod-security.kubernetes.io/warn": "restricted",
-              "pod-security.kubernetes.io/audit": "restricted",
-              "app.kubernetes.io/part-of": "hiring",
-              "app.kubernetes.io/managed-by": "pulumi",
-            },
+            labels: PLATFORM_NAMESPACE_LABELS,
           },
         },
         { parent: this, ...options },

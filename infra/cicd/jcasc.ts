@@ -21,6 +21,10 @@ import {
   PULUMI_AGENT_IMAGE,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from "./pins";
+import {
+  type RestrictedContainerSecurityContext,
+  restrictedContainerSecurityContext,
+} from "../kubernetes-baseline";
 
 /**
  * The three agent kinds: `test` has no cloud identity at all (tests and the offline plan of
@@ -153,15 +157,7 @@ export interface PodSecurityContextValues {
 }
 
 /** A container security context meeting the `restricted` Pod Security Standard. */
-export interface ContainerSecurityContextValues {
-  readonly runAsNonRoot: true;
-  readonly runAsUser: number;
-  readonly runAsGroup: number;
-  readonly allowPrivilegeEscalation: false;
-  readonly readOnlyRootFilesystem?: boolean;
-  readonly capabilities: { readonly drop: readonly ["ALL"] };
-  readonly seccompProfile: { readonly type: "RuntimeDefault" };
-}
+export type ContainerSecurityContextValues = RestrictedContainerSecurityContext;
 
 /** Pod security context of the controller and every agent pod. */
 export const POD_SECURITY_CONTEXT: PodSecurityContextValues = {
@@ -173,19 +169,11 @@ export const POD_SECURITY_CONTEXT: PodSecurityContextValues = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-/** A container security context meeting the restricted standard. */
+/** A container security context meeting the restricted standard, as the Jenkins user. */
 export function containerSecurityContext(
   readOnlyRootFilesystem?: boolean,
 ): ContainerSecurityContextValues {
-  return {
-    runAsNonRoot: true,
-    runAsUser: JENKINS_UID,
-    runAsGroup: JENKINS_UID,
-    allowPrivilegeEscalation: false,
-    ...(readOnlyRootFilesystem === undefined ? {} : { readOnlyRootFilesystem }),
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  };
+  return restrictedContainerSecurityContext(JENKINS_UID, readOnlyRootFilesystem);
 }
 
 /** The Pulumi container: azure-native and kubernetes provider plugins are memory hungry. */

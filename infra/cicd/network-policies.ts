@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { CLUSTER_DNS_EGRESS } from "../kubernetes-baseline";
 import type { JenkinsIngress } from "./args";
 import {
   AGENT_LISTENER_PORT,
@@ -100,13 +101,7 @@ export function createNetworkPolicies(
           podSelector: agentPods.podSelector,
           policyTypes: ["Egress"],
           egress: [
-            {
-              to: [inNamespace("kube-system")],
-              ports: [
-                { protocol: "UDP", port: 53 },
-                { protocol: "TCP", port: 53 },
-              ],
-            },
+            CLUSTER_DNS_EGRESS,
             {
               to: [{ ...inNamespace(namespaces.controller), ...controllerPods }],
               ports: [tcp(CONTROLLER_HTTP_PORT), tcp(AGENT_LISTENER_PORT)],

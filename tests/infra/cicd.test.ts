@@ -310,6 +310,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     for (const namespace of namespaces) {
       const labels = object(object(namespace.inputs.metadata, "metadata").labels, "labels");
       assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
+      assert.equal(labels["pod-security.kubernetes.io/enforce-version"], "v1.34");
       assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
       assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
     }
@@ -631,7 +632,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
     });
   });
 
-  it("limits agent egress in both agent namespaces to DNS in kube-system, the controller and HTTPS", () => {
+  it("limits agent egress in both agent namespaces to the CoreDNS pods, the controller and HTTPS", () => {
     const policies = ofType(run.resources, NETWORK_POLICY).filter((policy) =>
       policy.name.endsWith("agent-egress"),
     );
@@ -647,6 +648,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
           to: [
             {
               namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+              podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
             },
           ],
           ports: [

@@ -107,10 +107,13 @@ describe("InClusterDatabase", () => {
     assert.equal(rule.from.length, 2);
   });
 
-  it("labels its namespace for the restricted pod security standard", () => {
+  it("labels its namespace for the restricted pod security standard, enforced at the pinned version", () => {
     const namespace = single(resources, "kubernetes:core/v1:Namespace");
     const labels = (namespace.inputs.metadata as { labels: Record<string, string> }).labels;
     assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.equal(labels["pod-security.kubernetes.io/enforce-version"], "v1.34");
+    assert.equal(labels["pod-security.kubernetes.io/warn"], "restricted");
+    assert.equal(labels["pod-security.kubernetes.io/audit"], "restricted");
   });
 
   it("exposes the in-cluster service address and uses the given provider for everything", async () => {
@@ -129,7 +132,52 @@ describe("InClusterDatabase", () => {
           storageSize: "5 GB",
           clientNamespaces: [],
         }),
-      /storageSize "5 GB" must be a quantity like 5Gi/,
+      /InClusterDatabase "postgres": storageSize: expected a quantity like 5Gi, got "5 GB"/,
     );
+  });
+
+  it("lists every bad argument in one error, before registering anything", async () => {
+    const recorder = await installMocks("test");
+    assert.throws(
+      () =>
+        new InClusterDatabase("postgres", {
+          namespace: "Database",
+          version: "16",
+          storageSize: "5 GB",
+          clientNamespaces: ["apps", "-bad"],
+        }),
+      (error: Error) =>
+        error.message.includes("namespace: expected a DNS label") &&
+        error.message.includes("storageSize: expected a quantity") &&
+        error.message.includes('clientNamespaces[1]: expected a DNS label, got "-bad"'),
+    );
+    assert.equal(recorder.resources.length, 0);
+  });
+
+  it("refuses to fall back to the ambient kubeconfig when no Kubernetes provider is given", async () => {
+    const recorder = await installMocks("test");
+    assert.throws(
+      () =>
+        new InClusterDatabase("postgres", {
+          version: "16",
+          storageSize: "5Gi",
+          clientNamespaces: [],
+        }),
+      /InClusterDatabase "postgres": opts.providers must include the Kubernetes provider/,
+    );
+    assert.equal(recorder.resources.length, 0);
+  });
+
+  it("draws its admin password with the shared generator (URI-safe specials, minimums of each class)", () => {
+    const password = single(resources, "random:index/randomPassword:RandomPassword");
+    assert.deepEqual(password.inputs, {
+      length: 32,
+      special: true,
+      overrideSpecial: "-_.~",
+      minUpper: 2,
+      minLower: 2,
+      minNumeric: 2,
+      minSpecial: 2,
+    });
   });
 });
