@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ArgsProblem, throwIfArgsProblems } from "./args-problems";
+import { type ArgsProblem, throwIfArgsProblems } from "../core/args-problems";
 import { generatedPassword } from "./generated-password";
 import {
   isDnsLabel,

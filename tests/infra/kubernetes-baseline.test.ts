@@ -7,10 +7,10 @@ import {
   RESTRICTED_NAMESPACE_LABELS,
   restrictedContainerSecurityContext,
 } from "../../infra/kubernetes-baseline";
-import { unsecret, type RecordedResource } from "../harness/recorder";
-import type { StackRun } from "../harness/run-stack";
-import { sharedRun } from "../harness/shared-runs";
-import { readStackConfigFile } from "../harness/run-stack";
+import { unsecret, type RecordedResource } from "../../tools/offline/recorder";
+import type { StackRun } from "../../tools/offline/run-stack";
+import { sharedRun } from "../../tools/offline/shared-runs";
+import { readStackConfigFile } from "../../tools/offline/run-stack";
 
 /** `metadata.labels` of a recorded resource. */
 function labelsOf(resource: RecordedResource): Record<string, string> {
