@@ -9,6 +9,15 @@ import {
 } from "./kubernetes-baseline";
 import { requireKubernetesProvider } from "./kubernetes-provider";
 
+/** The generator inputs that set the password's character rules (not its length). */
+const PASSWORD_RULE_INPUTS = [
+  "special",
+  "overrideSpecial",
+  "minUpper",
+  "minLower",
+  "minNumeric",
+  "minSpecial",
+] as const;
 /** Namespace of the server unless `namespace` says otherwise. */
 export const IN_CLUSTER_DATABASE_NAMESPACE = "database";
 
@@ -115,7 +124,14 @@ export class InClusterDatabase extends pulumi.ComponentResource {
     );
     const ns = namespace.metadata.name;
 
-    const adminPassword = generatedPassword(`${name}-admin-password`, parent);
+    const adminPassword = generatedPassword(`${name}-admin-password`, {
+      ...parent,
+      // Databases created before the shared generator drew `{ length: 32, special: false }`.
+      // PostgreSQL reads POSTGRES_PASSWORD only when it initialises its data directory, so a
+      // replaced password would reach the Secret but not the server and lock every client out.
+      // Changes to the character rules therefore never replace an existing password.
+      ignoreChanges: [...PASSWORD_RULE_INPUTS],
+    });
     const secret = new k8s.core.v1.Secret(
       `${name}-admin`,
       {

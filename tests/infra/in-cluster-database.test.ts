@@ -167,4 +167,10 @@ describe("InClusterDatabase", () => {
     // The generator's own values are pinned by tests/infra/generated-password.test.ts.
     assert.deepEqual(password.inputs, GENERATED_PASSWORD_ARGS);
   });
+
+  it("never replaces an existing password over changed character rules (the server keeps its first one)", () => {
+    const password = single(resources, "random:index/randomPassword:RandomPassword");
+    const ruleInputs = Object.keys(GENERATED_PASSWORD_ARGS).filter((key) => key !== "length");
+    assert.deepEqual([...password.options.ignoreChanges].sort(), ruleInputs.sort());
+  });
 });

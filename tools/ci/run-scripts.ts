@@ -39,25 +39,21 @@ function runScript(script: string): Promise<ScriptResult> {
 /**
  * `npm test`: the type-check, lint and unit tests are independent, and tsc and eslint each use
  * one core, so they run side by side instead of one after another (on two cores the suite
- * took their sum). Each script's output is printed whole when it ends; the exit code is the
- * first failing script's, or 0.
+ * took their sum). When all have ended, a line per script says how it went, then each script's
+ * output is printed whole in the order given, so the last script's own closing lines (the test
+ * runner's counts) end the log. The exit code is the first failing script's, or 0.
  */
 async function main(scripts: readonly string[]): Promise<number> {
   if (scripts.length === 0) {
     process.stderr.write("usage: tsx tools/ci/run-scripts.ts <npm script>...\n");
     return 2;
   }
-  const results = await Promise.all(
-    scripts.map((script) =>
-      runScript(script).then((result) => {
-        process.stdout.write(`\n> ${script}\n${result.output}`);
-        return result;
-      }),
-    ),
-  );
-  process.stdout.write("\n");
+  const results = await Promise.all(scripts.map(runScript));
   for (const { script, code, seconds } of results) {
     process.stdout.write(`${code === 0 ? "ok  " : "FAIL"} ${script} (${seconds.toFixed(1)} s)\n`);
+  }
+  for (const { script, output } of results) {
+    process.stdout.write(`\n> ${script}\n${output}`);
   }
   return results.find((result) => result.code !== 0)?.code ?? 0;
 }
