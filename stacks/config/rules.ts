@@ -8,7 +8,10 @@ import { AZURE_MAX_TAGS, AZURE_SUBNET_RESERVED_ADDRESSES } from "../../infra/azu
 import { cidrContains, cidrSize, cidrsOverlap, isIpv4Address, isIpv4Cidr } from "../../infra/cidr";
 import { containerRegistryProblems } from "../../infra/container-registry";
 import { databaseProblems, POSTGRES_PORT } from "../../infra/database";
-import { IN_CLUSTER_DATABASE_NAMESPACE } from "../../infra/in-cluster-database";
+import {
+  IN_CLUSTER_DATABASE_NAMESPACE,
+  inClusterDatabaseProblems,
+} from "../../infra/in-cluster-database";
 import { kubernetesClusterProblems } from "../../infra/kubernetes-cluster";
 import { addressPlanProblems } from "../../infra/network";
 import {
@@ -105,6 +108,15 @@ function platformRules(config: RawStack, problem: Problem): void {
     problem,
     pathOf,
   );
+  if (config.platform === "local") {
+    // The server's own rule (storage quantity); the stack passes its default namespace and the
+    // apps' namespaces, which the platform's rule above already checks.
+    reportUnder(
+      inClusterDatabaseProblems({ ...config.database, clientNamespaces: [] }),
+      problem,
+      (key) => ["database", ...pathOf(key)],
+    );
+  }
 }
 
 /** The Jenkins component's own rules, reported under `cicd`; plus the platform's constraint. */

@@ -84,6 +84,14 @@ describe("config refuses what Azure, Kubernetes or PostgreSQL would reject at de
       mentions: "already creates",
     },
     {
+      title: "a local database size the server's volume claim would not take (millibytes)",
+      base: local,
+      stack: "local",
+      change: { "database.storageSize": "500m" },
+      key: "database.storageSize",
+      mentions: "like 5Gi",
+    },
+    {
       title: 'an app cpu of "0"',
       change: { apps: [{ name: "web", cpu: "0" }] },
       key: "apps[0].cpu",
