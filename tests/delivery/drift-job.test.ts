@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { stackLockName } from "../../infra/cicd/jcasc";
 import { main } from "../../tools/preview-summary/cli";
 import { EXIT_CODES } from "../../tools/preview-summary/gate";
 import { REPO_ROOT } from "../../tools/offline/run-stack";
@@ -124,6 +125,15 @@ describe("Jenkinsfile.drift (nightly drift report)", () => {
       encoding: "utf8",
     });
     assert.equal(tracked.trim(), "Jenkinsfile.drift");
+  });
+
+  it("refreshes each stack under the lock its deployments hold, so work in flight is not drift", () => {
+    // The lock name the one Jenkins declares for the committed repository (Pulumi.prod.yaml).
+    const declared = stackLockName("https://github.com/hiring/hiring-infra.git", "${STACK}");
+    const locked = new RegExp(
+      `lock\\(resource: "${declared.replace(/[$.{}]/g, "\\$&")}"\\) \\{[^]*pulumi refresh`,
+    );
+    assert.match(code, locked);
   });
 
   it("keeps each stack's run within a timeout and one build at a time", () => {
