@@ -372,6 +372,7 @@ function clusterServices(config: StackConfig, platform: ClusterPlatform): Hostin
       approvers: config.cicd.approvers,
       ingress: config.cicd.ingress,
       pipelineEnvironment: pipelineEnvironment(config.cicd.backendUrl),
+      ...(config.cicd.agentImage === undefined ? {} : { agentImage: config.cicd.agentImage }),
       ...(platform.jenkinsAzure ? { azure: platform.jenkinsAzure } : {}),
     },
     providers,

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ArgsProblem } from "../../core/args-problems";
 import { CLUSTER_NAMESPACES } from "../azure-identifiers";
 import { isIpv4Cidr } from "../cidr";
+import { isPinnedImage, unpinnedImageReason } from "../image-reference";
 import { POSTGRES_IMAGES } from "../in-cluster-database";
 import { isDnsLabel } from "../kubernetes-baseline";
 
@@ -277,18 +278,9 @@ export function appPlatformProblems(
     fail("ingressNamespace", `expected a namespace name, got "${args.ingressNamespace}"`);
   }
   const image = args.provisionerImage;
-  if (image !== undefined) {
-    const [reference = "", digest] = image.split("@");
-    const lastSegment = reference.slice(reference.lastIndexOf("/") + 1);
-    const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "";
-    const pinnedByDigest = digest !== undefined && /^sha256:[a-f0-9]{64}$/.test(digest);
-    // A floating tag (`latest`, `17`, `17-alpine`) would change the job's psql under it.
-    if (!pinnedByDigest && !/^v?\d+\.\d+/.test(tag)) {
-      fail(
-        "provisionerImage",
-        `expected an image pinned by an exact version tag (e.g. "${DEFAULT_PROVISIONER_IMAGE}") or a digest, not latest or a floating tag, got "${image}"`,
-      );
-    }
+  // A floating tag (`latest`, `17`, `17-alpine`) would change the job's psql under it.
+  if (image !== undefined && !isPinnedImage(image)) {
+    fail("provisionerImage", unpinnedImageReason(image, DEFAULT_PROVISIONER_IMAGE));
   }
   return problems;
 }

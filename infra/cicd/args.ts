@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureScope } from "../azure-scope";
-import { ADMIN_USER, GIT_CREDENTIALS_ID } from "./pins";
+import { ADMIN_USER, GIT_CREDENTIALS_ID, PULUMI_BASE_IMAGE } from "./pins";
+import { isPinnedImage, unpinnedImageReason } from "../image-reference";
 import { isDnsLabel } from "../kubernetes-baseline";
 
 /** How the controller is exposed; not at all by default (ClusterIP service only). */
@@ -136,6 +137,13 @@ export interface JenkinsArgs {
    * added from {@link JenkinsAzureAccess.subscriptionId}. Default: none.
    */
   readonly pipelineEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Image of the agent pods' build container, pinned by an exact version tag or a digest. On
+   * Azure it is required: the AKS kubeconfig runs `kubelogin`, which the Pulumi base image lacks,
+   * so it is the image `ci/agent-image/Dockerfile` builds (docs/operations.md, "The agent image").
+   * Default off Azure: {@link PULUMI_BASE_IMAGE}.
+   */
+  readonly agentImage?: string;
 }
 
 /** One problem with Jenkins' arguments: the setting (e.g. `ingress.host`) and what is wrong. */
@@ -352,6 +360,30 @@ export function targetProblems(targets: readonly { readonly stack: string }[]): 
   return problems;
 }
 
+/**
+ * The agent image's rule: pinned (the shared image rule), and present when the agents deploy to
+ * Azure, whose kubeconfig needs the `kubelogin` the base image lacks (every preview's preflight
+ * would fail on it).
+ */
+export function agentImageProblems(
+  agentImage: string | undefined,
+  onAzure: boolean,
+): JenkinsProblem[] {
+  if (agentImage === undefined) {
+    return onAzure
+      ? [
+          {
+            key: "agentImage",
+            reason: `expected the agent image built from ci/agent-image/Dockerfile (the base image ${PULUMI_BASE_IMAGE} has no kubelogin, which the AKS kubeconfig runs), like <registry>.azurecr.io/hiring-infra-agent:3.259.0-kubelogin-0.2.19`,
+          },
+        ]
+      : [];
+  }
+  return isPinnedImage(agentImage)
+    ? []
+    : [{ key: "agentImage", reason: unpinnedImageReason(agentImage, PULUMI_BASE_IMAGE) }];
+}
+
 /** Every problem with `args`; empty when they are valid. Pure: never throws. */
 export function jenkinsArgsProblems(args: JenkinsArgs): JenkinsProblem[] {
   const problems: JenkinsProblem[] = [
@@ -360,6 +392,7 @@ export function jenkinsArgsProblems(args: JenkinsArgs): JenkinsProblem[] {
     ...approverProblems(args.signIn.realm, args.approvers),
     ...ingressProblems(args.ingress),
     ...targetProblems(args.targets),
+    ...agentImageProblems(args.agentImage, args.azure !== undefined),
   ];
   args.targets.forEach((target, index) => {
     if ((target.azure === undefined) !== (args.azure === undefined)) {

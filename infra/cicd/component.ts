@@ -29,6 +29,7 @@ import {
   JENKINS_CHART_REPOSITORY,
   JENKINS_CHART_VERSION,
   JENKINS_RELEASE_NAME,
+  PULUMI_BASE_IMAGE,
   WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from "./pins";
@@ -94,6 +95,7 @@ export class Jenkins extends pulumi.ComponentResource {
       ingress: args.ingress,
       persistentVolumeSize: args.persistentVolumeSize ?? DEFAULT_PERSISTENT_VOLUME_SIZE,
       workloadIdentity: azureAccess !== undefined,
+      agentImage: args.agentImage ?? PULUMI_BASE_IMAGE,
       pipelineEnvironment: args.pipelineEnvironment ?? {},
       targets: args.targets.map(({ stack }) => ({ stack })),
     };

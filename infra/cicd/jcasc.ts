@@ -18,7 +18,6 @@ import {
   JENKINS_RELEASE_NAME,
   JNLP_AGENT_IMAGE,
   PRODUCTION_APPROVERS_VARIABLE,
-  PULUMI_AGENT_IMAGE,
   WORKLOAD_IDENTITY_USE_LABEL,
 } from "./pins";
 import {
@@ -121,6 +120,8 @@ export interface JenkinsSettings {
   readonly persistentVolumeSize: string;
   /** Label agent pods for the AKS workload identity webhook. */
   readonly workloadIdentity: boolean;
+  /** Image of the agent pods' build container (`pulumi`). */
+  readonly agentImage: string;
   /** Global environment variables for every pipeline, besides the approvers. */
   readonly pipelineEnvironment: Readonly<Record<string, string>>;
   /**
@@ -255,7 +256,7 @@ function agentPod(agent: Agent, settings: JenkinsSettings): Record<string, unkno
         },
         {
           name: "pulumi",
-          image: PULUMI_AGENT_IMAGE,
+          image: settings.agentImage,
           command: ["sleep"],
           args: ["infinity"],
           // The image's user is root; as uid 1000 the CLI keeps its state in the workspace.

@@ -42,13 +42,15 @@ export const JENKINS_PLUGINS: readonly string[] = [
 ];
 
 /**
- * Image of the build container in every agent pod: Node.js and the Pulumi CLI. The CLI version is
- * the one whose source the Jenkinsfile's flags and the preview summariser were checked against
- * (pulumi/pulumi@v3.259.0, the newest release tag there); pulumi/pulumi-docker-containers tags
- * `3.259.0` and its `.github/workflows/release.yml` publishes `pulumi/pulumi-<sdk>:<version>`.
- * Move it together with those checks.
+ * Base image of the agents' build container: Node.js and the Pulumi CLI. `ci/agent-image/Dockerfile`
+ * builds FROM it and adds kubelogin (the Azure stacks' kubeconfig needs it); the agent pods run
+ * the built image (`cicd.agentImage`), or this one where no kubelogin is needed (the local
+ * stack's default). The CLI version is the one whose source the Jenkinsfile's flags and the
+ * preview summariser were checked against (pulumi/pulumi@v3.259.0, the newest release tag there);
+ * pulumi/pulumi-docker-containers tags `3.259.0` and its `.github/workflows/release.yml` publishes
+ * `pulumi/pulumi-<sdk>:<version>`. Move it together with those checks and the Dockerfile.
  */
-export const PULUMI_AGENT_IMAGE = "pulumi/pulumi-nodejs:3.259.0";
+export const PULUMI_BASE_IMAGE = "pulumi/pulumi-nodejs:3.259.0";
 /** Image of the `jnlp` container that connects an agent pod to the controller. */
 export const JNLP_AGENT_IMAGE = "jenkins/inbound-agent:3355.v388858a_47b_33-22";
 

@@ -15,6 +15,7 @@ import {
 import { kubernetesClusterProblems } from "../../infra/kubernetes-cluster";
 import { addressPlanProblems } from "../../infra/network";
 import {
+  agentImageProblems,
   approverProblems,
   ingressProblems,
   jenkinsProblemPath,
@@ -127,6 +128,7 @@ function cicdRules(config: RawStack, problem: Problem): void {
     ...signInProblems(cicd.signIn),
     ...approverProblems(cicd.signIn.realm, cicd.approvers),
     ...ingressProblems(cicd.ingress),
+    ...agentImageProblems(cicd.agentImage, config.platform === "azure"),
   ]) {
     problem(["cicd", ...jenkinsProblemPath(key)], reason);
   }

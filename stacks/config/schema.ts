@@ -207,6 +207,14 @@ const cicdSchema = z
      */
     repositoryUrl: z.string().default("https://github.com/hiring/hiring-infra.git"),
     /**
+     * Image of the agent pods' build container, pinned by an exact version tag or a digest:
+     * the image `ci/agent-image/Dockerfile` builds into the CI registry (docs/operations.md,
+     * "The agent image"). Required on Azure, whose kubeconfig runs kubelogin; the local stack
+     * defaults to the Pulumi base image. Checked by the Jenkins component's own rule
+     * (`agentImageProblems`).
+     */
+    agentImage: z.string().optional(),
+    /**
      * Who signs in: `entra` (the Entra app registration's client and tenant id; Azure stacks)
      * or `local` (only the admin; the local stack).
      */

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { DockerfileParser, type Dockerfile } from "dockerfile-ast";
-import { PULUMI_AGENT_IMAGE } from "../../infra/cicd";
+import { PULUMI_BASE_IMAGE } from "../../infra/cicd";
 import { REPO_ROOT } from "../../tools/offline/run-stack";
 
 const DOCKERFILE = path.join(REPO_ROOT, "ci/agent-image/Dockerfile");
@@ -55,9 +55,9 @@ function basePinProblems(dockerfile: Dockerfile): string[] {
     return [`expected one FROM (one stage), found ${String(froms.length)}`];
   }
   const problems: string[] = [];
-  const [agentName, agentTag] = PULUMI_AGENT_IMAGE.split(":");
-  if (from.getImageName() !== agentName || from.getImageTag() !== agentTag) {
-    problems.push(`FROM ${String(from.getImage())} is not ${PULUMI_AGENT_IMAGE}`);
+  const [baseName, baseTag] = PULUMI_BASE_IMAGE.split(":");
+  if (from.getImageName() !== baseName || from.getImageTag() !== baseTag) {
+    problems.push(`FROM ${String(from.getImage())} is not ${PULUMI_BASE_IMAGE}`);
   }
   const digest = from.getImageDigest();
   if (digest !== null && !/^sha256:[0-9a-f]{64}$/.test(digest)) {
@@ -73,7 +73,7 @@ describe("agent image (ci/agent-image/Dockerfile)", () => {
   const scripts = runScripts(dockerfile);
   const install = scripts.find((script) => script.includes("kubelogin")) ?? "";
 
-  it("builds on the Pulumi image the agent pods already pin, by the same tag", () => {
+  it("builds FROM the pinned Pulumi base image (PULUMI_BASE_IMAGE), by the same tag", () => {
     assert.deepEqual(basePinProblems(dockerfile), []);
   });
 
@@ -118,13 +118,13 @@ describe("agent image (ci/agent-image/Dockerfile)", () => {
 
   it("a tag-only FROM on another image, or a malformed digest, is reported", () => {
     assert.deepEqual(basePinProblems(parse("FROM pulumi/pulumi-nodejs:3.200.0\n")), [
-      `FROM pulumi/pulumi-nodejs:3.200.0 is not ${PULUMI_AGENT_IMAGE}`,
+      `FROM pulumi/pulumi-nodejs:3.200.0 is not ${PULUMI_BASE_IMAGE}`,
     ]);
-    assert.deepEqual(basePinProblems(parse(`FROM ${PULUMI_AGENT_IMAGE}@sha256:abc\n`)), [
+    assert.deepEqual(basePinProblems(parse(`FROM ${PULUMI_BASE_IMAGE}@sha256:abc\n`)), [
       "digest sha256:abc is not sha256:<64 hex>",
     ]);
     assert.deepEqual(
-      basePinProblems(parse(`FROM ${PULUMI_AGENT_IMAGE}@sha256:${"0".repeat(64)}\n`)),
+      basePinProblems(parse(`FROM ${PULUMI_BASE_IMAGE}@sha256:${"0".repeat(64)}\n`)),
       [],
     );
   });

@@ -1,4 +1,4 @@
-import type { JenkinsSettings } from "../../infra/cicd";
+import { type JenkinsSettings, PULUMI_BASE_IMAGE } from "../../infra/cicd";
 
 /** The repository the Jenkins tests scan. */
 export const TEST_REPOSITORY_URL = "https://github.com/hiring/hiring-infra.git";
@@ -21,6 +21,7 @@ export function jenkinsSettings(overrides: Partial<JenkinsSettings> = {}): Jenki
     ingress: { enabled: false },
     persistentVolumeSize: "20Gi",
     workloadIdentity: false,
+    agentImage: PULUMI_BASE_IMAGE,
     pipelineEnvironment: {},
     targets: [{ stack: "prod" }, { stack: "dev" }],
     ...overrides,

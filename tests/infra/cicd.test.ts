@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { parse as parseYaml } from "yaml";
 import {
+  agentImageProblems,
   agentServiceAccount,
   DEPLOY_ASSIGNABLE_ROLES,
   JENKINS_CHART,
@@ -14,7 +15,7 @@ import {
   type JenkinsArgs,
   type JenkinsChartValues,
   type JenkinsSettings,
-  PULUMI_AGENT_IMAGE,
+  PULUMI_BASE_IMAGE,
   jcascConfig,
   jenkinsChartValues,
 } from "../../infra/cicd";
@@ -70,6 +71,9 @@ const KUBECONFIG = [
   "users: [{name: test, user: {token: test}}]",
 ].join("\n");
 
+/** The agent image an Azure Jenkins is given: built from ci/agent-image/Dockerfile into ACR. */
+const AGENT_IMAGE = "crhiretest.azurecr.io/hiring-infra-agent:3.259.0-kubelogin-0.2.19";
+
 const localArgs = (overrides: Partial<JenkinsArgs> = {}): JenkinsArgs => ({
   namespace: "jenkins",
   repositoryUrl: REPOSITORY_URL,
@@ -87,6 +91,7 @@ const azureArgs = (
   localArgs({
     signIn: { realm: "entra", clientId: ENTRA_CLIENT_ID, tenantId: MOCK_AZURE.tenantId },
     approvers: [`group:${APPROVER_GROUP}`, APPROVER_USER],
+    agentImage: AGENT_IMAGE,
     targets: [
       { stack: "prod", azure: { resourceGroupId: RESOURCE_GROUP_ID, clusterId: CLUSTER_ID } },
       {
@@ -467,7 +472,7 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
         containers.map((container) => [container.name, container.image]),
         [
           ["jnlp", JNLP_AGENT_IMAGE],
-          ["pulumi", PULUMI_AGENT_IMAGE],
+          ["pulumi", PULUMI_BASE_IMAGE],
         ],
       );
       for (const container of containers) {
@@ -820,6 +825,15 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     });
   });
 
+  it("runs every agent pod's build container from the configured agent image, not the base image", () => {
+    const images = podTemplates(jcascOf(values)).map((template) => {
+      const pod = object(parseYaml(String(template.yaml)), "pod");
+      const containers = list(object(pod.spec, "spec").containers, "containers");
+      return containers.map((c) => object(c, "container")).find((c) => c.name === "pulumi")?.image;
+    });
+    assert.deepEqual(images, Array<string>(5).fill(AGENT_IMAGE));
+  });
+
   it("labels the preview and deploy pods for the workload identity webhook, never the test pod", () => {
     const labelled = podTemplates(jcascOf(values)).map((template) => {
       const pod = object(parseYaml(String(template.yaml)), "pod");
@@ -1167,6 +1181,34 @@ describe("Jenkins argument validation", () => {
    */
   const assertRejected = (args: JenkinsArgs, message: RegExp): Promise<void> =>
     assertRejectsBeforeRegistering(() => new Jenkins("jenkins", args), message);
+
+  it("rejects an Azure Jenkins without an agent image: the base image has no kubelogin", async () => {
+    await assertRejected(
+      azureArgs({ agentImage: undefined }),
+      /Jenkins "jenkins": agentImage: expected the agent image built from ci\/agent-image\/Dockerfile \(the base image pulumi\/pulumi-nodejs:3\.259\.0 has no kubelogin/,
+    );
+  });
+
+  it("rejects an agent image on latest, untagged or on a floating tag, and accepts a digest", async () => {
+    for (const image of [
+      "crhiretest.azurecr.io/hiring-infra-agent:latest",
+      "crhiretest.azurecr.io/hiring-infra-agent",
+      "localhost:5000/hiring-infra-agent",
+      "pulumi/pulumi-nodejs:3",
+    ]) {
+      await assertRejected(
+        azureArgs({ agentImage: image }),
+        new RegExp(
+          `agentImage: expected an image pinned by an exact version tag \\(e\\.g\\. "pulumi/pulumi-nodejs:3\\.259\\.0"\\) or a digest, not latest or a floating tag, got "${image.replace(/\./g, "\\.")}"`,
+        ),
+      );
+    }
+    assert.deepEqual(
+      agentImageProblems(`crhiretest.azurecr.io/hiring-infra-agent@sha256:${"a".repeat(64)}`, true),
+      [],
+    );
+    assert.deepEqual(agentImageProblems(undefined, false), [], "off Azure the base image serves");
+  });
 
   it("rejects an ingress without a host or TLS, naming each setting", async () => {
     await assertRejected(

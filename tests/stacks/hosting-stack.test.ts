@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
+import { PULUMI_BASE_IMAGE } from "../../infra/cicd";
 import { pipelineEnvironment } from "../../stacks/hosting-stack";
 import { isSecretValue, unsecret, type RecordedResource } from "../../tools/offline/recorder";
 import {
@@ -369,6 +370,24 @@ describe("hosting stack composition", () => {
       PULUMI_BACKEND_URL: "file:///srv/pulumi",
     });
     assert.deepEqual(pipelineEnvironment(undefined), {});
+  });
+
+  it("runs the agent pods from cicd.agentImage on Azure, and from the Pulumi base image locally", () => {
+    const releaseText = (run: StackRun): string =>
+      JSON.stringify(unsecret(one(run, "kubernetes:helm.sh/v3:Release", "jenkins-release").inputs));
+    const prodImage = String(
+      (
+        JSON.parse(readStackConfigFile("prod")["hiring-infra:cicd"] ?? "{}") as Record<
+          string,
+          unknown
+        >
+      ).agentImage,
+    );
+    assert.match(prodImage, /\.azurecr\.io\/hiring-infra-agent:/);
+    const prodRelease = releaseText(prod);
+    assert.ok(prodRelease.includes(prodImage), "prod's pod templates name cicd.agentImage");
+    assert.ok(!prodRelease.includes(PULUMI_BASE_IMAGE), "and never the base image");
+    assert.ok(releaseText(local).includes(PULUMI_BASE_IMAGE), "local defaults to the base image");
   });
 
   it("runs one Jenkins, in prod, with a preview and a deploy identity per stack it deploys", () => {
