@@ -50,6 +50,30 @@ export const BuiltInRole = {
 } as const;
 
 /**
+ * Data actions of the custom role through which a preview identity reads a target cluster:
+ * every Kubernetes read, Secrets included, and nothing else.
+ *
+ * Why not the built-in role: Azure Kubernetes Service RBAC Reader lists its data actions one
+ * resource kind at a time and leaves out `secrets/read` and the `rbac.authorization.k8s.io`
+ * kinds ("This role does not allow viewing Secrets..."; MicrosoftDocs/azure-docs
+ * `articles/role-based-access-control/built-in-roles/containers.md`), yet a refresh reads every
+ * resource of the stack: Kubernetes Secrets, Roles and RoleBindings, and the Helm release record,
+ * which Helm stores as a Secret.
+ *
+ * The one string's parts, all from MicrosoftDocs/azure-docs: `Microsoft.ContainerService/
+ * managedClusters/` is the prefix of every data action of the AKS RBAC roles (containers.md;
+ * Cluster Admin's is `Microsoft.ContainerService/managedClusters/*`); in
+ * `articles/role-based-access-control/role-definitions.md` ("Actions format"), `*` matches any
+ * action string and a `read` action is a GET, as in its `Microsoft.Network` example ("read
+ * actions for all resource types in the Microsoft.Network resource provider"); `articles/role-based-access-control/custom-roles.md`
+ * ("Custom role limits") allows one wildcard per action string. A write, delete or
+ * `.../action` (e.g. `serviceaccounts/impersonate/action`) ends otherwise, so it does not match.
+ */
+export const AKS_CLUSTER_READ_DATA_ACTIONS: readonly string[] = [
+  "Microsoft.ContainerService/managedClusters/*/read",
+];
+
+/**
  * AKS add-on profile keys (`addonProfiles.<key>`). Source: MicrosoftDocs/azure-aks-docs
  * `articles/aks/csi-secrets-store-driver.md` (`azureKeyvaultSecretsProvider`),
  * `articles/aks/create-postgresql-ha.md` (`omsagent`); MicrosoftDocs/azure-docs

@@ -19,21 +19,31 @@ export interface RoleGrantee {
   readonly principalType: "User" | "Group" | "ServicePrincipal";
 }
 
-/** The full resource id of a built-in role definition in `subscriptionId`. */
-export function roleDefinitionId(
-  subscriptionId: pulumi.Input<string>,
-  role: BuiltInRoleName,
-): pulumi.Output<string> {
-  return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BuiltInRole[role]}`;
+/**
+ * A custom role definition this program creates, when no built-in role fits (see
+ * {@link grantRole}).
+ */
+export interface CustomRole {
+  /** The role definition's GUID: the last segment of its resource id. */
+  readonly guid: pulumi.Input<string>;
 }
 
-/** A built-in role on a resource, as {@link grantRole} and {@link grantRoles} grant it. */
+/** The full resource id of a built-in or custom role definition in `subscriptionId`. */
+export function roleDefinitionId(
+  subscriptionId: pulumi.Input<string>,
+  role: BuiltInRoleName | CustomRole,
+): pulumi.Output<string> {
+  const guid = typeof role === "string" ? BuiltInRole[role] : role.guid;
+  return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
+
+/** A role on a resource, as {@link grantRole} and {@link grantRoles} grant it. */
 export interface RoleGrant {
   /** Resource id the role applies to (a resource or resource group, never a subscription). */
   readonly scope: pulumi.Input<string>;
-  /** Built-in role to grant. */
-  readonly role: BuiltInRoleName;
-  /** Subscription holding the built-in role definition. */
+  /** Role to grant: a built-in one, or a custom one this program defines. */
+  readonly role: BuiltInRoleName | CustomRole;
+  /** Subscription holding the role definition. */
   readonly subscriptionId: pulumi.Input<string>;
   /** Why the grant exists; kept as the assignment's description in Azure. */
   readonly description: string;

@@ -1,6 +1,13 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import { assignableRolesCondition, type BuiltInRoleName, grantRole } from "../roles";
+import { AKS_CLUSTER_READ_DATA_ACTIONS } from "../azure-identifiers";
+import {
+  assignableRolesCondition,
+  type BuiltInRoleName,
+  type CustomRole,
+  grantRole,
+} from "../roles";
 import type { JenkinsAzureAccess, JenkinsTargetScopes } from "./args";
 import { type IdentityKind, agentServiceAccount } from "./jcasc";
 import { WORKLOAD_IDENTITY_AUDIENCE } from "./pins";
@@ -9,8 +16,8 @@ import { WORKLOAD_IDENTITY_AUDIENCE } from "./pins";
 export interface IdentityGrant {
   /** Suffix of the role assignment's logical name. */
   readonly part: string;
-  /** The built-in role. */
-  readonly role: BuiltInRoleName;
+  /** The role: built-in, or the custom cluster reader of {@link createTargetIdentities}. */
+  readonly role: BuiltInRoleName | CustomRole;
   /** Where it applies. */
   readonly scope: pulumi.Input<string>;
   /** Why the identity needs it (the assignment's description). */
@@ -36,10 +43,16 @@ export const DEPLOY_ASSIGNABLE_ROLES: readonly BuiltInRoleName[] = [
   "aksRbacReader",
 ];
 
-/** Read-only roles on one target stack: enough to compute a preview of it. */
+/**
+ * Read-only roles on one target stack: enough to compute a preview of it, and to refresh it.
+ *
+ * @param clusterReader the custom role reading every Kubernetes object of the target cluster,
+ *   Secrets included (see {@link AKS_CLUSTER_READ_DATA_ACTIONS}).
+ */
 export function previewGrants(
   access: JenkinsAzureAccess,
   target: JenkinsTargetScopes,
+  clusterReader: CustomRole,
 ): IdentityGrant[] {
   return [
     {
@@ -56,11 +69,13 @@ export function previewGrants(
         "Jenkins preview agents list the cluster user kubeconfig (kubelogin exec format)",
     },
     {
-      part: "aks-rbac-reader",
-      role: "aksRbacReader",
+      // Not AKS RBAC Reader: it cannot read Secrets, Roles or RoleBindings, which a refresh
+      // (the nightly drift report) reads like every other resource of the stack.
+      part: "aks-cluster-reader",
+      role: clusterReader,
       scope: target.clusterId,
       description:
-        "Jenkins preview agents read cluster state; a Kubernetes preview needs cluster credentials (pulumi-kubernetes #2236)",
+        "Jenkins preview agents read cluster state, Secrets and Helm release records included; a Kubernetes preview needs cluster credentials (pulumi-kubernetes #2236)",
     },
     ...(access.secretsKeyId === undefined
       ? []
@@ -171,8 +186,41 @@ export function createTargetIdentities(
   parent: pulumi.Resource,
 ): Record<IdentityKind, managedidentity.UserAssignedIdentity> {
   const { scope } = access;
+  // The target's own subscription: it may differ from the one Jenkins lives in.
+  const subscriptionId = pulumi
+    .output(target.resourceGroupId)
+    .apply((id) => id.split("/")[2] ?? "");
+  const clusterReader = new authorization.RoleDefinition(
+    `${name}-preview-${stack}-cluster-reader-role`,
+    {
+      // Defined and assignable in the target's resource group, as custom-roles.md advises
+      // (MicrosoftDocs/azure-docs articles/role-based-access-control/custom-roles.md, "Assignable
+      // scopes"); assigned on the cluster only.
+      scope: target.resourceGroupId,
+      assignableScopes: [target.resourceGroupId],
+      // Role names are unique in the tenant.
+      roleName: pulumi
+        .output(target.resourceGroupId)
+        .apply((id) => `Jenkins preview cluster reader (${stack}, ${id.split("/")[4] ?? ""})`),
+      // role-definitions.md: "Set to ... `CustomRole` for custom roles."
+      roleType: "CustomRole",
+      description:
+        "Reads every Kubernetes object of the cluster, Secrets included, and changes nothing: the Jenkins preview agents' refresh of the stack",
+      permissions: [
+        {
+          actions: [],
+          notActions: [],
+          dataActions: [...AKS_CLUSTER_READ_DATA_ACTIONS],
+          notDataActions: [],
+        },
+      ],
+    },
+    { parent },
+  );
   const grants: Readonly<Record<IdentityKind, IdentityGrant[]>> = {
-    preview: previewGrants(access, target),
+    preview: previewGrants(access, target, {
+      guid: clusterReader.id.apply((id) => id.split("/").pop() ?? ""),
+    }),
     deploy: deployGrants(access, target),
   };
   const identityOf = (kind: IdentityKind) => {
@@ -204,10 +252,7 @@ export function createTargetIdentities(
         {
           scope: grant.scope,
           role: grant.role,
-          // The target's own subscription: it may differ from the one Jenkins lives in.
-          subscriptionId: pulumi
-            .output(target.resourceGroupId)
-            .apply((id) => id.split("/")[2] ?? ""),
+          subscriptionId,
           description: `${grant.description} (stack ${stack})`,
           ...(grant.condition === undefined ? {} : { condition: grant.condition }),
           grantee: { principalId: identity.principalId, principalType: "ServicePrincipal" },

@@ -32,6 +32,28 @@ const WRITERS: readonly string[] = [
 
 type Json = Record<string, unknown>;
 
+/**
+ * Whether the role-definition action `pattern` covers `action`: `*` "grants access to all actions
+ * that match the string" (MicrosoftDocs/azure-docs
+ * articles/role-based-access-control/role-definitions.md, "Actions format"); case-insensitive.
+ */
+const covers = (pattern: string, action: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  ).test(action);
+
+/** The custom role definition behind `roleDefinitionId`, if the stack defines it. */
+const customRole = (run: StackRun, roleDefinitionId: string) =>
+  run.resources.find(
+    (r) =>
+      r.type === "azure-native:authorization:RoleDefinition" &&
+      r.id.split("/").pop() === roleDefinitionId.split("/").pop(),
+  );
+
 describe("the nightly drift report", () => {
   let prod: StackRun;
   let jcasc: Json;
@@ -117,10 +139,31 @@ describe("the nightly drift report", () => {
             r.name.startsWith(`jenkins-preview-${stack}-`),
         );
         assert.ok(grants.length > 0);
+        // A refresh reads every resource: Kubernetes Secrets and the Helm release records too.
+        let readsSecrets = false;
         for (const grant of grants) {
           const role = String(grant.inputs.roleDefinitionId).split("/").pop() ?? "";
           assert.ok(!WRITERS.includes(role), `${grant.name} must not write`);
+          const custom = customRole(prod, String(grant.inputs.roleDefinitionId));
+          if (custom === undefined) {
+            continue;
+          }
+          for (const permission of custom.inputs.permissions as Json[]) {
+            assert.deepEqual(permission.actions, [], `${custom.name}: no control-plane action`);
+            const dataActions = permission.dataActions as string[];
+            for (const action of dataActions) {
+              assert.match(action, /\/read$/, `${custom.name}: ${action} only reads`);
+            }
+            for (const write of ["secrets/write", "secrets/delete", "pods/exec/action"]) {
+              const action = `Microsoft.ContainerService/managedClusters/${write}`;
+              assert.ok(!dataActions.some((a) => covers(a, action)), `${custom.name}: ${action}`);
+            }
+            readsSecrets ||= dataActions.some((a) =>
+              covers(a, "Microsoft.ContainerService/managedClusters/secrets/read"),
+            );
+          }
         }
+        assert.ok(readsSecrets, `${stack}: the preview identity reads Secrets`);
       }
     },
   );

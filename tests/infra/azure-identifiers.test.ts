@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  AKS_CLUSTER_READ_DATA_ACTIONS,
   AKS_LOG_CATEGORIES,
   AksAddon,
   AksMaintenanceConfiguration,
@@ -60,6 +61,16 @@ describe("Azure identifiers are the values Microsoft publishes", () => {
       // storage.md: Storage Blob Data Reader
       storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     });
+  });
+
+  it(`the preview cluster reader's data actions read everything AKS RBAC Reader leaves out (${BUILT_IN_ROLES}/containers.md)`, () => {
+    assert.deepEqual(AKS_CLUSTER_READ_DATA_ACTIONS, [
+      // containers.md: every AKS RBAC data action starts "Microsoft.ContainerService/managedClusters/"
+      // (Cluster Admin: "Microsoft.ContainerService/managedClusters/*"; Reader lists
+      // ".../configmaps/read", ".../pods/read", ... and no ".../secrets/read"). role-definitions.md,
+      // "Actions format": "*" matches any string, "read" is a GET; custom-roles.md: one wildcard.
+      "Microsoft.ContainerService/managedClusters/*/read",
+    ]);
   });
 
   it("grants, the RBAC Administrator condition and the privileged-role policy use those GUIDs", () => {

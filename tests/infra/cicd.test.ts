@@ -44,6 +44,7 @@ const PASSWORD = "random:index/randomPassword:RandomPassword";
 const IDENTITY = "azure-native:managedidentity:UserAssignedIdentity";
 const FEDERATION = "azure-native:managedidentity:FederatedIdentityCredential";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+const ROLE_DEFINITION = "azure-native:authorization:RoleDefinition";
 const VAULT_SECRET = "azure-native:keyvault:Secret";
 
 const SUBSCRIPTION = `/subscriptions/${MOCK_AZURE.subscriptionId}`;
@@ -689,17 +690,24 @@ describe("Jenkins on the local stack (no Azure, no ingress)", () => {
   });
 });
 
+/** A built-in role's name, or `clusterReader` for the preview identity's custom role. */
+type GrantedRole = BuiltInRoleName | "clusterReader";
+
 /** Role grants in the order {@link rolesOf} returns them. */
-const sortedGrants = (grants: [BuiltInRoleName, string][]): [BuiltInRoleName, string][] =>
+const sortedGrants = (grants: [GrantedRole, string][]): [GrantedRole, string][] =>
   [...grants].sort(([a, scopeA], [b, scopeB]) => `${a} ${scopeA}`.localeCompare(`${b} ${scopeB}`));
 
 const rolesOf = (
   resources: readonly RecordedResource[],
   principalId: string,
-): [BuiltInRoleName, string][] => {
-  const byGuid = new Map<string, BuiltInRoleName>(
-    Object.entries(BuiltInRole).map(([role, guid]) => [guid, role as BuiltInRoleName]),
-  );
+): [GrantedRole, string][] => {
+  const byGuid = new Map<string, GrantedRole>([
+    ...Object.entries(BuiltInRole).map(([role, guid]) => [guid, role as BuiltInRoleName] as const),
+    // The custom role definitions the component creates, by the GUID ending their id.
+    ...ofType(resources, ROLE_DEFINITION).map(
+      (definition) => [definition.id.split("/").pop() ?? "", "clusterReader"] as const,
+    ),
+  ]);
   return (
     ofType(resources, ROLE_ASSIGNMENT)
       .filter((assignment) => assignment.inputs.principalId === principalId)
@@ -709,7 +717,7 @@ const rolesOf = (
         assert.ok(definition.startsWith(prefix), definition);
         const role = byGuid.get(definition.slice(prefix.length));
         assert.ok(role !== undefined, `unknown role ${definition}`);
-        return [role, String(assignment.inputs.scope)] as [BuiltInRoleName, string];
+        return [role, String(assignment.inputs.scope)] as [GrantedRole, string];
       })
       // Registrations complete in any order; compare sorted.
       .sort(([a, scopeA], [b, scopeB]) => `${a} ${scopeA}`.localeCompare(`${b} ${scopeB}`))
@@ -854,13 +862,13 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     assert.equal(object(test.inputs.metadata, "metadata").annotations, undefined);
   });
 
-  it("grants the preview identity read-only roles: Reader, cluster user and reader, key decrypt, state read", () => {
+  it("grants the preview identity read-only roles: Reader, cluster user and cluster reader, key decrypt, state read", () => {
     assert.deepEqual(
       rolesOf(run.resources, PREVIEW_PRINCIPAL),
       sortedGrants([
         ["reader", RESOURCE_GROUP_ID],
         ["aksClusterUser", CLUSTER_ID],
-        ["aksRbacReader", CLUSTER_ID],
+        ["clusterReader", CLUSTER_ID],
         ["keyVaultCryptoUser", SECRETS_KEY_ID],
         ["storageBlobDataReader", STATE_ACCOUNT_ID],
       ]),
@@ -878,7 +886,44 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
       "acrPush",
     ];
     for (const [role] of rolesOf(run.resources, PREVIEW_PRINCIPAL)) {
-      assert.ok(!writers.includes(role), role);
+      assert.ok(role === "clusterReader" || !writers.includes(role), role);
+    }
+  });
+
+  it("defines one custom cluster reader per target stack: data reads only, Secrets included, in the stack's resource group", () => {
+    const definitions = ofType(run.resources, ROLE_DEFINITION);
+    assert.deepEqual(
+      definitions.map((definition) => [
+        definition.inputs.scope,
+        definition.inputs.assignableScopes,
+        definition.inputs.roleName,
+        definition.inputs.roleType,
+      ]),
+      [
+        [
+          RESOURCE_GROUP_ID,
+          [RESOURCE_GROUP_ID],
+          "Jenkins preview cluster reader (prod, rg-hire-test)",
+          "CustomRole",
+        ],
+        [
+          DEV_RESOURCE_GROUP_ID,
+          [DEV_RESOURCE_GROUP_ID],
+          "Jenkins preview cluster reader (dev, rg-hire-dev)",
+          "CustomRole",
+        ],
+      ],
+    );
+    for (const definition of definitions) {
+      // Spelled out rather than taken from infra/azure-identifiers.ts (which cites its sources).
+      assert.deepEqual(definition.inputs.permissions, [
+        {
+          actions: [],
+          notActions: [],
+          dataActions: ["Microsoft.ContainerService/managedClusters/*/read"],
+          notDataActions: [],
+        },
+      ]);
     }
   });
 
@@ -902,7 +947,7 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
       sortedGrants([
         ["reader", DEV_RESOURCE_GROUP_ID],
         ["aksClusterUser", DEV_CLUSTER_ID],
-        ["aksRbacReader", DEV_CLUSTER_ID],
+        ["clusterReader", DEV_CLUSTER_ID],
         ["keyVaultCryptoUser", SECRETS_KEY_ID],
         ["storageBlobDataReader", STATE_ACCOUNT_ID],
       ]),
@@ -1022,7 +1067,7 @@ describe("Jenkins on Azure (workload identities, state and secrets key given)", 
     );
     assert.deepEqual(
       [...types].sort(),
-      [FEDERATION, ROLE_ASSIGNMENT, VAULT_SECRET, IDENTITY].sort(),
+      [FEDERATION, ROLE_ASSIGNMENT, ROLE_DEFINITION, VAULT_SECRET, IDENTITY].sort(),
     );
   });
 
@@ -1052,7 +1097,7 @@ describe("Jenkins on Azure without a state account or secrets key", () => {
     );
     assert.deepEqual(
       rolesOf(run.resources, PREVIEW_PRINCIPAL).map(([role]) => role),
-      ["aksClusterUser", "aksRbacReader", "reader"],
+      ["aksClusterUser", "clusterReader", "reader"],
     );
     assert.deepEqual(
       rolesOf(run.resources, DEPLOY_PRINCIPAL).map(([role]) => role),
