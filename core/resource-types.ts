@@ -29,6 +29,8 @@ export const AZURE_NAME_PROPERTY: Readonly<Record<string, string>> = {
   "azure-native:managedidentity:FederatedIdentityCredential":
     "federatedIdentityCredentialResourceName",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+  // RoleDefinitionArgs.roleDefinitionId: "The ID of the role definition" (its GUID, the id's last segment).
+  "azure-native:authorization:RoleDefinition": "roleDefinitionId",
   "azure-native:monitor:ActionGroup": "actionGroupName",
   "azure-native:monitor:MetricAlert": "ruleName",
   "azure-native:monitor:DiagnosticSetting": "name",
