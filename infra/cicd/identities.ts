@@ -26,6 +26,14 @@ export interface IdentityGrant {
   readonly condition?: string;
 }
 
+/** The grant when its scope is configured (the state account and key are optional). */
+function grantWhenScoped(
+  scope: string | undefined,
+  grant: Omit<IdentityGrant, "scope">,
+): IdentityGrant[] {
+  return scope === undefined ? [] : [{ ...grant, scope }];
+}
+
 /**
  * The roles the deploy identity may assign inside the resource group: those the stack grants to
  * workloads (AcrPull, Network Contributor, Key Vault secrets roles, read-only cluster roles).
@@ -77,29 +85,18 @@ export function previewGrants(
       description:
         "Jenkins preview agents read cluster state, Secrets and Helm release records included; a Kubernetes preview needs cluster credentials (pulumi-kubernetes #2236)",
     },
-    ...(access.secretsKeyId === undefined
-      ? []
-      : [
-          {
-            part: "secrets-key-crypto-user",
-            role: "keyVaultCryptoUser",
-            scope: access.secretsKeyId,
-            description:
-              "Jenkins preview agents decrypt stack secrets with the secrets provider key",
-          } as const,
-        ]),
-    ...(access.stateStorageAccountId === undefined
-      ? []
-      : [
-          {
-            // Reader suffices: the self-managed backend takes no lock for a preview (pulumi #8642).
-            part: "state-blob-reader",
-            role: "storageBlobDataReader",
-            scope: access.stateStorageAccountId,
-            description:
-              "Jenkins preview agents read the Pulumi state; a preview takes no lock on a self-managed backend",
-          } as const,
-        ]),
+    ...grantWhenScoped(access.secretsKeyId, {
+      part: "secrets-key-crypto-user",
+      role: "keyVaultCryptoUser",
+      description: "Jenkins preview agents decrypt stack secrets with the secrets provider key",
+    }),
+    ...grantWhenScoped(access.stateStorageAccountId, {
+      // Reader suffices: the self-managed backend takes no lock for a preview (pulumi #8642).
+      part: "state-blob-reader",
+      role: "storageBlobDataReader",
+      description:
+        "Jenkins preview agents read the Pulumi state; a preview takes no lock on a self-managed backend",
+    }),
   ];
 }
 
@@ -141,27 +138,17 @@ export function deployGrants(
       description:
         "Jenkins deploy agents apply the stack's Kubernetes objects: namespaces, RBAC, Helm releases",
     },
-    ...(access.secretsKeyId === undefined
-      ? []
-      : [
-          {
-            part: "secrets-key-crypto-user",
-            role: "keyVaultCryptoUser",
-            scope: access.secretsKeyId,
-            description:
-              "Jenkins deploy agents encrypt and decrypt stack secrets with the secrets provider key",
-          } as const,
-        ]),
-    ...(access.stateStorageAccountId === undefined
-      ? []
-      : [
-          {
-            part: "state-blob-contributor",
-            role: "storageBlobDataContributor",
-            scope: access.stateStorageAccountId,
-            description: "Jenkins deploy agents write the Pulumi state and its lock",
-          } as const,
-        ]),
+    ...grantWhenScoped(access.secretsKeyId, {
+      part: "secrets-key-crypto-user",
+      role: "keyVaultCryptoUser",
+      description:
+        "Jenkins deploy agents encrypt and decrypt stack secrets with the secrets provider key",
+    }),
+    ...grantWhenScoped(access.stateStorageAccountId, {
+      part: "state-blob-contributor",
+      role: "storageBlobDataContributor",
+      description: "Jenkins deploy agents write the Pulumi state and its lock",
+    }),
   ];
 }
 
